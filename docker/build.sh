@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Builds the three task images with no registry:
+#   taskrunner/backup-task:<version>, taskrunner/cleanup-task:<version>, taskrunner/certcheck-task:<version>
+#
+# Steps: (1) the task jars (thin jar + lib/) and a CycloneDX SBOM per task module, unless
+# --no-maven; (2) the base images: the public ones named in docker/Dockerfile when
+# TASKRUNNER_IMAGE_BASES=public, otherwise local stand-ins made from Debian packages
+# (default; no registry needed); (3) docker build of each image, AOT cache trained inside.
+#
+# Usage: docker/build.sh [--no-maven] [task...]      tasks: backup-task cleanup-task certcheck-task
+# Env:   JAVA_HOME (JDK 25; default /usr/lib/jvm/temurin-25-jdk-amd64)
+#        TASKRUNNER_IMAGE_BASES=local|public  (default local)
+#        TASKRUNNER_IMAGE_PREFIX (default taskrunner)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+# shellcheck source=testbed/lib.sh
+. "$here/testbed/lib.sh"
+log() { printf '[images] %s\n' "$*" >&2; }
+
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+export DOCKER_BUILDKIT=0   # classic builder: FROM local-only images, no buildx needed
+BASES=${TASKRUNNER_IMAGE_BASES:-local}
+PREFIX=${TASKRUNNER_IMAGE_PREFIX:-taskrunner}
+CYCLONEDX_VERSION=$(sed -n 's:.*<dep.plugin.cyclonedx.version>\(.*\)</dep.plugin.cyclonedx.version>.*:\1:p' "$root/pom.xml")
+VERSION=$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$root/pom.xml")
+REVISION=$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+
+# Local stand-ins (docker/standin/): what the public defaults give, built from Debian packages.
+DEBIAN_STANDIN=taskrunner-testbed/debian:bookworm
+JDK_STANDIN=taskrunner-images/jdk:25
+DISTROLESS_STANDIN=taskrunner-images/distroless-cc:bookworm
+POSTGRES_STANDIN=taskrunner-testbed/postgres:15
+PG_MAJOR=15   # Debian 12's PostgreSQL; pg_dump of a major dumps servers up to that major
+INPUTS_LABEL=dev.taskrunner.images.inputs
+
+run_maven=1
+tasks=()
+for a in "$@"; do
+  case $a in
+    --no-maven) run_maven=0 ;;
+    backup-task|cleanup-task|certcheck-task) tasks+=("$a") ;;
+    *) die "unknown argument: $a (expected --no-maven or a task module)" ;;
+  esac
+done
+[ ${#tasks[@]} -gt 0 ] || tasks=(backup-task cleanup-task certcheck-task)
+
+have_image() { docker image inspect "$1" >/dev/null 2>&1; }
+label_of() { docker image inspect -f "{{index .Config.Labels \"$INPUTS_LABEL\"}}" "$1" 2>/dev/null || true; }
+
+build_jars() {
+  local t
+  for t in "${tasks[@]}"; do
+    # -f on the module's own POM (parent found by relativePath): the reactor is not read, so one
+    # module's broken POM does not stop the others' images.
+    log "maven: package $t (tests skipped) + CycloneDX SBOM ${CYCLONEDX_VERSION}"
+    "$root/mvnw" -B -q -o -f "$root/$t/pom.xml" package -DskipTests \
+      || die "maven package of $t failed"
+    # makeBom refuses Maven's offline mode ("Goal requires online mode"), so it runs without -o;
+    # it only reads the resolved dependency graph and downloads nothing once the plugin is cached.
+    "$root/mvnw" -B -q -f "$root/$t/pom.xml" \
+      "org.cyclonedx:cyclonedx-maven-plugin:${CYCLONEDX_VERSION}:makeBom" \
+      -DoutputFormat=json -DoutputName=bom -DincludeTestScope=false \
+      || die "CycloneDX SBOM of $t failed"
+  done
+}
+
+# build_standin TAG DOCKERFILE CONTEXT : rebuilt only when its inputs changed.
+build_standin() {
+  local tag=$1 file=$2 ctx=$3 hash
+  hash=$( { docker image inspect -f '{{.Id}}' "$DEBIAN_STANDIN"; cat "$file"; cat "$ctx/release" 2>/dev/null || true; } | sha256sum | cut -c1-16)
+  if have_image "$tag" && [ "$(label_of "$tag")" = "$hash" ]; then return 0; fi
+  log "stand-in $tag"
+  # The context goes as a tar with symlinks dereferenced: Debian's Temurin links
+  # lib/security/cacerts to /etc/ssl/certs/java/cacerts, outside the JDK directory.
+  tar -ch -C "$ctx" . -C "$(dirname "$file")" "$(basename "$file")" \
+    | run_quiet "docker build $tag" docker build -q --pull=false \
+        --build-arg "DEBIAN_IMAGE=$DEBIAN_STANDIN" --label "$INPUTS_LABEL=$hash" \
+        -f "$(basename "$file")" -t "$tag" - || die "docker build of $tag failed"
+}
+
+ensure_bases() {
+  if [ "$BASES" = public ]; then return 0; fi
+  "$here/testbed/ensure-docker.sh"
+  "$here/testbed/build-test-images.sh"   # Debian base and the PostgreSQL 15 stand-in
+  [ -x "$JAVA_HOME/bin/jlink" ] || die "JAVA_HOME=$JAVA_HOME has no jlink (need a JDK 25)"
+  build_standin "$JDK_STANDIN" "$here/standin/jdk.Dockerfile" "$JAVA_HOME"
+  build_standin "$DISTROLESS_STANDIN" "$here/standin/distroless.Dockerfile" "$here/standin"
+}
+
+build_image() {
+  local task=$1 target=$root/$1/target args=()
+  [ -f "$target/$task.jar" ] && [ -d "$target/lib" ] \
+    || die "$target/$task.jar or lib/ missing: run without --no-maven"
+  [ -f "$target/bom.json" ] || die "$target/bom.json missing: run without --no-maven"
+  args=(--build-arg "TASK=$task" --build-arg "VERSION=$VERSION" --build-arg "REVISION=$REVISION")
+  if [ "$task" = backup-task ]; then
+    args+=(--build-arg "PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin")
+    if [ "$BASES" = public ]; then
+      args+=(--build-arg "BASE_IMAGE=postgres:$PG_MAJOR-bookworm")
+    else
+      args+=(--build-arg "BASE_IMAGE=$POSTGRES_STANDIN")
+    fi
+  elif [ "$BASES" != public ]; then
+    args+=(--build-arg "BASE_IMAGE=$DISTROLESS_STANDIN")
+  fi
+  [ "$BASES" = public ] || args+=(--build-arg "JDK_IMAGE=$JDK_STANDIN")
+  log "docker build $PREFIX/$task:$VERSION"
+  local start=$SECONDS
+  # The image without its AOT cache is kept too (…:<version>-noaot): the start-up benchmark
+  # compares both, and it is the same layers minus one file.
+  run_quiet "docker build $task (no aot)" docker build --pull=false "${args[@]}" --target app \
+    -t "$PREFIX/$task:$VERSION-noaot" -f "$here/Dockerfile" "$target" \
+    || die "docker build of $task failed"
+  run_quiet "docker build $task" docker build --pull=false "${args[@]}" \
+    -t "$PREFIX/$task:$VERSION" -f "$here/Dockerfile" "$target" \
+    || die "docker build of $task failed"
+  log "built $PREFIX/$task:$VERSION in $((SECONDS - start))s ($(docker image inspect -f '{{.Size}}' "$PREFIX/$task:$VERSION" | awk '{printf "%.0f MB", $1/1e6}'))"
+}
+
+[ "$run_maven" = 1 ] && build_jars
+ensure_bases
+for t in "${tasks[@]}"; do build_image "$t"; done
