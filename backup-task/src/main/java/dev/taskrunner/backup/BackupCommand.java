@@ -1,39 +1,693 @@
 package dev.taskrunner.backup;
 
+import dev.taskrunner.backup.archive.ArchiveFormat;
+import dev.taskrunner.backup.archive.BackupKey;
+import dev.taskrunner.backup.archive.Compression;
+import dev.taskrunner.backup.dump.BackupResult;
+import dev.taskrunner.backup.dump.BackupSettings;
+import dev.taskrunner.backup.dump.DatabaseBackup;
+import dev.taskrunner.backup.metrics.BackupMetrics;
+import dev.taskrunner.backup.postgres.ConnectionSettings;
+import dev.taskrunner.backup.postgres.PgClientTools;
+import dev.taskrunner.backup.postgres.PostgresServer;
+import dev.taskrunner.backup.restore.ArchiveRestorer;
+import dev.taskrunner.backup.restore.RestoreSettings;
+import dev.taskrunner.backup.retention.RetentionPolicy;
+import dev.taskrunner.backup.retention.RetentionRunner;
+import dev.taskrunner.backup.storage.MultipartUploadSink;
+import dev.taskrunner.backup.storage.ObjectStore;
+import dev.taskrunner.backup.storage.ObjectTags;
+import dev.taskrunner.backup.storage.S3Clients;
+import dev.taskrunner.backup.storage.S3Settings;
 import dev.taskrunner.common.ExitCode;
 import dev.taskrunner.common.RunContext;
 import dev.taskrunner.common.TaskCommand;
+import dev.taskrunner.common.TaskFailure;
 import dev.taskrunner.common.TaskVersion;
+import dev.taskrunner.common.config.ConfigurationException;
+import dev.taskrunner.common.config.DataSize;
 import dev.taskrunner.common.config.EnvVar;
 import dev.taskrunner.common.config.Secret;
+import dev.taskrunner.common.logging.Events;
+import java.net.URI;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** Streams pg_dump into S3. */
+/** Streams pg_dump into S3; restores, verifies and prunes what it stored. */
 @Command(
     name = "backup-task",
     mixinStandardHelpOptions = true,
     versionProvider = TaskVersion.class,
-    description =
-        "Streams pg_dump into S3-compatible storage; the object appears only when complete.")
+    sortOptions = false,
+    description = {
+      "Streams pg_dump into S3-compatible storage; the object appears only when complete and"
+          + " verified.",
+      "",
+      "Modes (--mode, BACKUP_MODE):",
+      "  backup     dump --database (or --all-databases) to S3, then apply retention",
+      "  restore    stream --key K (or --latest --database D) into pg_restore/psql",
+      "  verify     re-read --key K (or --latest): size, sha256, pg_restore readability",
+      "  retention  apply --keep-last/--max-age to --database without a new backup",
+      ""
+    })
 public final class BackupCommand implements TaskCommand {
+  private static final Logger LOG = LoggerFactory.getLogger(BackupCommand.class);
 
   @Option(
-      names = "--bucket",
-      required = true,
-      paramLabel = "NAME",
-      description = "S3 bucket that receives the dump.")
-  String bucket;
+      names = "--mode",
+      paramLabel = "backup|restore|verify|retention",
+      defaultValue = "backup",
+      description = "What this run does. Default: ${DEFAULT-VALUE}.")
+  Mode mode;
+
+  // --- PostgreSQL -------------------------------------------------------------------------
+
+  @EnvVar("PGHOST")
+  @Option(
+      names = "--pg-host",
+      paramLabel = "HOST",
+      defaultValue = "localhost",
+      description = "PostgreSQL host. Default: ${DEFAULT-VALUE}.")
+  String pgHost;
+
+  @EnvVar("PGPORT")
+  @Option(
+      names = "--pg-port",
+      paramLabel = "PORT",
+      defaultValue = "5432",
+      description = "PostgreSQL port. Default: ${DEFAULT-VALUE}.")
+  int pgPort;
+
+  @EnvVar("PGUSER")
+  @Option(
+      names = "--pg-user",
+      paramLabel = "ROLE",
+      defaultValue = "postgres",
+      description = "PostgreSQL role. Default: ${DEFAULT-VALUE}.")
+  String pgUser;
 
   @EnvVar("PGPASSWORD")
   @Option(
       names = "--pg-password",
       paramLabel = "SECRET",
-      description = "PostgreSQL password (prefer PGPASSWORD_FILE).")
+      description =
+          "PostgreSQL password (prefer PGPASSWORD_FILE). Reaches pg_dump via a 0600 PGPASSFILE.")
   Secret pgPassword;
 
+  @EnvVar("PGSSLMODE")
+  @Option(
+      names = "--pg-sslmode",
+      paramLabel = "MODE",
+      defaultValue = "prefer",
+      description = "libpq sslmode. Default: ${DEFAULT-VALUE}.")
+  String pgSslMode;
+
+  @EnvVar("PGDATABASE")
+  @Option(
+      names = "--database",
+      paramLabel = "NAME",
+      description = "Database to back up (or whose backups restore --latest/retention use).")
+  String database;
+
+  @Option(
+      names = "--all-databases",
+      arity = "0..1",
+      defaultValue = "false",
+      description =
+          "Back up every database that accepts connections, each to its own object, plus"
+              + " pg_dumpall --globals-only. Default: ${DEFAULT-VALUE}.")
+  boolean allDatabases;
+
+  @Option(
+      names = "--pg-bin-dir",
+      paramLabel = "DIR",
+      defaultValue = "",
+      description = "Directory of pg_dump, pg_dumpall, pg_restore, psql. Default: search PATH.")
+  String pgBinDir;
+
+  // --- S3 ---------------------------------------------------------------------------------
+
+  @Option(
+      names = "--bucket",
+      required = true,
+      paramLabel = "NAME",
+      description = "S3 bucket that receives the dumps.")
+  String bucket;
+
+  @Option(
+      names = "--prefix",
+      paramLabel = "PREFIX",
+      defaultValue = "backups",
+      description =
+          "Key prefix; keys are PREFIX/DB/DB-yyyyMMddTHHmmssZ-RUNID.EXT. Default: ${DEFAULT-VALUE}.")
+  String prefix;
+
+  @Option(
+      names = "--s3-endpoint",
+      paramLabel = "URL",
+      description =
+          "Endpoint of an S3-compatible store. Default: the SDK chain (AWS_ENDPOINT_URL_S3).")
+  URI s3Endpoint;
+
+  @Option(
+      names = "--s3-region",
+      paramLabel = "REGION",
+      description = "Region. Default: the SDK chain (AWS_REGION, profile), else us-east-1.")
+  String s3Region;
+
+  @Option(
+      names = "--s3-path-style",
+      arity = "0..1",
+      defaultValue = "false",
+      description = "Path-style URLs (most S3-compatible stores). Default: ${DEFAULT-VALUE}.")
+  boolean s3PathStyle;
+
+  @Option(
+      names = "--s3-checksum",
+      paramLabel = "when_supported|when_required",
+      defaultValue = "when_supported",
+      description =
+          "SDK request checksums; many S3-compatible stores need when_required. Default:"
+              + " ${DEFAULT-VALUE}.")
+  String s3Checksum;
+
+  @Option(
+      names = "--s3-access-key-id",
+      paramLabel = "ID",
+      description = "Static access key id. Default: the SDK chain (AWS_ACCESS_KEY_ID, IRSA...).")
+  String s3AccessKeyId;
+
+  @Option(
+      names = "--s3-secret-access-key",
+      paramLabel = "SECRET",
+      description = "Static secret key (prefer BACKUP_S3_SECRET_ACCESS_KEY_FILE).")
+  Secret s3SecretAccessKey;
+
+  @Option(
+      names = "--s3-sse",
+      paramLabel = "none|aes256|aws:kms",
+      defaultValue = "none",
+      description = "Server-side encryption. Default: ${DEFAULT-VALUE}.")
+  String s3Sse;
+
+  @Option(names = "--s3-kms-key-id", paramLabel = "KEY", description = "KMS key for aws:kms.")
+  String s3KmsKeyId;
+
+  @Option(
+      names = "--s3-storage-class",
+      paramLabel = "CLASS",
+      description = "Storage class, e.g. STANDARD_IA. Default: the bucket's.")
+  String s3StorageClass;
+
+  @Option(
+      names = "--s3-tags",
+      paramLabel = "K=V&K2=V2",
+      description = "Object tags. Default: none.")
+  String s3Tags;
+
+  @Option(
+      names = "--s3-object-lock-mode",
+      paramLabel = "governance|compliance",
+      description = "Object Lock mode (the bucket must have Object Lock). Forces Content-MD5.")
+  String s3ObjectLockMode;
+
+  @Option(
+      names = "--s3-object-lock-retention",
+      paramLabel = "DURATION",
+      description = "Retain-until = backup start + this (e.g. 30d). Required with a lock mode.")
+  Duration s3ObjectLockRetention;
+
+  @Option(
+      names = "--s3-content-md5",
+      arity = "0..1",
+      defaultValue = "false",
+      description = "Send Content-MD5 with every part. Default: ${DEFAULT-VALUE}.")
+  boolean s3ContentMd5;
+
+  @Option(
+      names = "--s3-create-only",
+      arity = "0..1",
+      defaultValue = "true",
+      description =
+          "Complete uploads with If-None-Match: * so nothing is overwritten. Default:"
+              + " ${DEFAULT-VALUE}.")
+  boolean s3CreateOnly;
+
+  // --- dump -------------------------------------------------------------------------------
+
+  @Option(
+      names = "--format",
+      paramLabel = "custom|plain|tar",
+      defaultValue = "custom",
+      description = "pg_dump format. Default: ${DEFAULT-VALUE}.")
+  ArchiveFormat format;
+
+  @Option(
+      names = "--compression",
+      paramLabel = "zstd|gzip|pgdump|none",
+      defaultValue = "zstd",
+      description =
+          "zstd/gzip compress in this process (pg_dump writes -Z0); pgdump uses pg_dump's own"
+              + " (custom format only). Default: ${DEFAULT-VALUE}.")
+  Compression compression;
+
+  @Option(
+      names = "--compression-level",
+      paramLabel = "N",
+      description = "Compression level. Default: zstd 3, gzip 6, pgdump 6.")
+  Integer compressionLevel;
+
+  @Option(
+      names = "--part-size",
+      paramLabel = "SIZE",
+      description =
+          "Multipart part size, 5MiB..2GiB. Default: from pg_database_size, for at most ~9000"
+              + " parts, at least 8MiB.")
+  DataSize partSize;
+
+  @Option(
+      names = "--parts-in-flight",
+      paramLabel = "N",
+      defaultValue = "2",
+      description =
+          "Parts uploading at once; memory is about (N + 1) x part size. Default: ${DEFAULT-VALUE}.")
+  int partsInFlight;
+
+  @Option(
+      names = "--verify",
+      arity = "0..1",
+      defaultValue = "false",
+      description =
+          "Also feed the dump to pg_restore while uploading; fail if it cannot read it to the"
+              + " end. Default: ${DEFAULT-VALUE}.")
+  boolean verify;
+
+  @Option(
+      names = "--pg-dump-arg",
+      paramLabel = "ARG",
+      split = " ",
+      description = "Extra pg_dump argument (repeatable; env: space-separated).")
+  List<String> pgDumpArgs = new ArrayList<>();
+
+  // --- restore ----------------------------------------------------------------------------
+
+  @Option(names = "--key", paramLabel = "KEY", description = "restore/verify: the archive's key.")
+  String key;
+
+  @Option(
+      names = "--latest",
+      arity = "0..1",
+      defaultValue = "false",
+      description = "restore/verify: the newest backup of --database.")
+  boolean latest;
+
+  @Option(
+      names = "--target-database",
+      paramLabel = "NAME",
+      description = "restore: database to restore into. Default: the backup's database.")
+  String targetDatabase;
+
+  @Option(
+      names = "--create-target",
+      arity = "0..1",
+      defaultValue = "false",
+      description = "restore: create the target database first. Default: ${DEFAULT-VALUE}.")
+  boolean createTarget;
+
+  @Option(
+      names = "--restore-arg",
+      paramLabel = "ARG",
+      split = " ",
+      description = "restore: extra pg_restore/psql argument, e.g. --no-owner (repeatable).")
+  List<String> restoreArgs = new ArrayList<>();
+
+  // --- retention --------------------------------------------------------------------------
+
+  @Option(
+      names = "--keep-last",
+      paramLabel = "N",
+      description = "Retention: keep the newest N backups of each database. Default: unset.")
+  Integer keepLast;
+
+  @Option(
+      names = "--max-age",
+      paramLabel = "DURATION",
+      description = "Retention: keep backups younger than this (e.g. 30d). Default: unset.")
+  Duration maxAge;
+
+  @Option(
+      names = "--keep-min",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Retention: never keep fewer than N. Default: ${DEFAULT-VALUE}.")
+  int keepMin;
+
+  @Option(
+      names = "--dry-run",
+      arity = "0..1",
+      defaultValue = "false",
+      description = "Retention: log the plan, delete nothing. Default: ${DEFAULT-VALUE}.")
+  boolean dryRun;
+
   @Override
-  public ExitCode run(RunContext context) {
+  public void train(RunContext ctx) throws Exception {
+    S3Settings s3 = s3Settings();
+    backupSettings();
+    retentionPolicy();
+    try (S3Client client = S3Clients.create(s3)) {
+      LOG.debug("trained with client {}", client.serviceName());
+    }
+  }
+
+  @Override
+  public ExitCode run(RunContext ctx) throws Exception {
+    S3Settings s3 = s3Settings();
+    ConnectionSettings pg =
+        new ConnectionSettings(pgHost, pgPort, pgUser, Optional.ofNullable(pgPassword), pgSslMode);
+    PgClientTools tools = new PgClientTools(pgBinDir);
+    RetentionPolicy retention = retentionPolicy();
+    try (S3Client client = S3Clients.create(s3)) {
+      ObjectStore store = new ObjectStore(client, s3, ctx.retrier());
+      BackupMetrics metrics = new BackupMetrics(ctx.meters());
+      return switch (mode) {
+        case BACKUP -> backup(ctx, store, pg, tools, backupSettings(), retention, metrics);
+        case RESTORE, VERIFY -> restore(ctx, store, pg, tools);
+        case RETENTION -> {
+          if (database == null || !retention.enabled()) {
+            throw new ConfigurationException(
+                "--mode retention", "needs --database and --keep-last or --max-age");
+          }
+          yield applyRetention(ctx, store, metrics, database, retention, Optional.empty());
+        }
+      };
+    }
+  }
+
+  private ExitCode backup(
+      RunContext ctx,
+      ObjectStore store,
+      ConnectionSettings pg,
+      PgClientTools tools,
+      BackupSettings settings,
+      RetentionPolicy retention,
+      BackupMetrics metrics)
+      throws Exception {
+    if (database == null && !allDatabases) {
+      throw new ConfigurationException(
+          "--database", "set --database (PGDATABASE) or --all-databases");
+    }
+    // Preflight, before any S3 write: pg_dump version vs server, databases, bucket.
+    int pgDumpMajor = pgDumpMajor(tools);
+    PostgresServer server = new PostgresServer(pg);
+    String maintenance = database != null ? database : "postgres";
+    List<PostgresServer.DatabaseFacts> targets = new ArrayList<>();
+    try {
+      List<String> names = allDatabases ? server.listDatabases(maintenance) : List.of(database);
+      for (String name : names) {
+        targets.add(server.inspect(name));
+      }
+    } catch (SQLException e) {
+      throw sqlFailure(e);
+    }
+    int serverMajor = targets.isEmpty() ? 0 : targets.get(0).serverMajor();
+    String serverVersion = targets.isEmpty() ? "" : targets.get(0).serverVersion();
+    if (pgDumpMajor < serverMajor) {
+      throw TaskFailure.usage(
+          "version_mismatch",
+          "pg_dump "
+              + pgDumpMajor
+              + " is older than the server ("
+              + serverVersion
+              + "); use a pg_dump of major "
+              + serverMajor
+              + " or newer (--pg-bin-dir)");
+    }
+    checkBucket(store);
+
+    DatabaseBackup backup = new DatabaseBackup(ctx, store, pg, tools, settings);
+    ExitCode result = ExitCode.SUCCESS;
+    int failures = 0;
+    List<String> items = new ArrayList<>();
+    targets.forEach(t -> items.add(t.database()));
+    if (allDatabases) {
+      items.add(BackupKey.GLOBALS);
+    }
+    for (String name : items) {
+      long size =
+          targets.stream()
+              .filter(t -> t.database().equals(name))
+              .mapToLong(PostgresServer.DatabaseFacts::bytes)
+              .findFirst()
+              .orElse(0);
+      Instant start = ctx.clock().instant();
+      BackupResult stored;
+      try {
+        stored = backup.run(name, size, serverVersion, pgDumpMajor);
+      } catch (TaskFailure e) {
+        if (!allDatabases
+            || ctx.shutdown().isStopping()
+            || e.exitCode() == ExitCode.USAGE
+            || e.exitCode() == ExitCode.TERMINATED) {
+          throw e;
+        }
+        failures++;
+        metrics.backupDuration(name, secondsSince(ctx, start));
+        Events.event("backup.failed")
+            .with("database", name)
+            .with("reason", e.reason())
+            .error(LOG, "backup of {} failed: {}", name, e.getMessage());
+        continue;
+      } catch (Exception e) {
+        if (!allDatabases || ctx.shutdown().isStopping()) {
+          throw e;
+        }
+        failures++;
+        Events.event("backup.failed")
+            .with("database", name)
+            .with("reason", "unexpected")
+            .error(LOG, "backup of {} failed: {}", name, e.toString());
+        continue;
+      }
+      Instant end = ctx.clock().instant();
+      metrics.backupSucceeded(
+          name, stored.sizeBytes(), stored.duration().toMillis() / 1000.0, end.getEpochSecond());
+      if (retention.enabled() && !name.equals(BackupKey.GLOBALS)) {
+        result =
+            result.worst(
+                applyRetention(ctx, store, metrics, name, retention, Optional.of(stored.key())));
+      }
+    }
+    if (failures > 0) {
+      return failures == items.size() ? ExitCode.FAILED : ExitCode.PARTIAL;
+    }
+    return result;
+  }
+
+  private ExitCode applyRetention(
+      RunContext ctx,
+      ObjectStore store,
+      BackupMetrics metrics,
+      String name,
+      RetentionPolicy policy,
+      Optional<String> protectedKey) {
+    try {
+      new RetentionRunner(store, metrics).apply(name, policy, protectedKey, ctx.clock().instant());
+      return ExitCode.SUCCESS;
+    } catch (Exception e) {
+      metrics.retentionFailed(name);
+      Events.event("retention.failed")
+          .with("database", name)
+          .error(
+              LOG, "retention for {} failed (the backup itself is good): {}", name, e.toString());
+      return ExitCode.PARTIAL;
+    }
+  }
+
+  private ExitCode restore(
+      RunContext ctx, ObjectStore store, ConnectionSettings pg, PgClientTools tools)
+      throws Exception {
+    if ((key == null) == !latest) {
+      throw new ConfigurationException("--key", "give exactly one of --key and --latest");
+    }
+    RestoreSettings settings =
+        new RestoreSettings(
+            Optional.ofNullable(key),
+            latest,
+            Optional.ofNullable(database),
+            Optional.ofNullable(targetDatabase),
+            createTarget,
+            List.copyOf(restoreArgs));
+    ArchiveRestorer restorer = new ArchiveRestorer(ctx, store, pg, tools);
+    BackupKey archive = restorer.resolve(settings);
+    if (mode == Mode.VERIFY) {
+      restorer.restore(archive, Optional.empty(), settings);
+    } else {
+      String target =
+          targetDatabase != null
+              ? targetDatabase
+              : archive.database().equals(BackupKey.GLOBALS) ? "postgres" : archive.database();
+      restorer.restore(archive, Optional.of(target), settings);
+    }
     return ExitCode.SUCCESS;
+  }
+
+  private int pgDumpMajor(PgClientTools tools) {
+    try {
+      return tools.majorVersion("pg_dump");
+    } catch (java.io.IOException e) {
+      throw TaskFailure.usage("pg_dump_missing", "cannot run pg_dump: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaskFailure(ExitCode.TERMINATED, "stopped", "stopped");
+    }
+  }
+
+  private static TaskFailure sqlFailure(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    if (state.equals("3D000")) {
+      return TaskFailure.usage("database_missing", "database does not exist: " + e.getMessage());
+    }
+    if (state.startsWith("28")) {
+      return TaskFailure.usage(
+          "pg_auth_failed", "PostgreSQL rejected the login: " + e.getMessage());
+    }
+    return new TaskFailure(
+        ExitCode.FAILED, "pg_unreachable", "cannot query PostgreSQL: " + e.getMessage(), e);
+  }
+
+  private static void checkBucket(ObjectStore store) throws Exception {
+    try {
+      store.checkBucket();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404 || e.statusCode() == 403 || e.statusCode() == 400) {
+        throw TaskFailure.usage(
+            "bucket_unreachable",
+            "HeadBucket on "
+                + store.settings().bucket()
+                + " answered "
+                + e.statusCode()
+                + " (missing bucket or no permission)");
+      }
+      throw e;
+    }
+  }
+
+  private static double secondsSince(RunContext ctx, Instant start) {
+    return Duration.between(start, ctx.clock().instant()).toMillis() / 1000.0;
+  }
+
+  // --- configuration to records -----------------------------------------------------------
+
+  S3Settings s3Settings() {
+    S3Settings.ChecksumMode checksum;
+    try {
+      checksum = S3Settings.ChecksumMode.valueOf(s3Checksum.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(
+          "--s3-checksum", "must be when_supported or when_required, got '" + s3Checksum + "'");
+    }
+    String sse = s3Sse.toLowerCase(Locale.ROOT);
+    if (!List.of("none", "aes256", "aws:kms").contains(sse)) {
+      throw new ConfigurationException("--s3-sse", "must be none, aes256 or aws:kms");
+    }
+    Map<String, String> tags;
+    try {
+      tags = ObjectTags.parse(s3Tags);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("--s3-tags", e.getMessage());
+    }
+    Optional<String> lockMode = Optional.ofNullable(s3ObjectLockMode).map(String::toLowerCase);
+    if (lockMode.isPresent() && !List.of("governance", "compliance").contains(lockMode.get())) {
+      throw new ConfigurationException("--s3-object-lock-mode", "must be governance or compliance");
+    }
+    if (lockMode.isPresent() != (s3ObjectLockRetention != null)) {
+      throw new ConfigurationException(
+          "--s3-object-lock-retention", "set both --s3-object-lock-mode and a retention");
+    }
+    if ((s3AccessKeyId == null) != (s3SecretAccessKey == null)) {
+      throw new ConfigurationException(
+          "--s3-secret-access-key", "set both static keys, or neither (SDK default chain)");
+    }
+    if (bucket.isBlank()) {
+      throw new ConfigurationException("--bucket", "must not be empty");
+    }
+    String cleanPrefix = prefix.replaceAll("^/+|/+$", "");
+    return new S3Settings(
+        bucket,
+        cleanPrefix,
+        Optional.ofNullable(s3Endpoint),
+        Optional.ofNullable(s3Region).filter(r -> !r.isBlank()),
+        s3PathStyle,
+        checksum,
+        Optional.ofNullable(s3AccessKeyId),
+        Optional.ofNullable(s3SecretAccessKey),
+        sse,
+        Optional.ofNullable(s3KmsKeyId),
+        Optional.ofNullable(s3StorageClass),
+        tags,
+        lockMode,
+        Optional.ofNullable(s3ObjectLockRetention),
+        s3ContentMd5,
+        s3CreateOnly);
+  }
+
+  BackupSettings backupSettings() {
+    if (compression == Compression.PGDUMP && format != ArchiveFormat.CUSTOM) {
+      throw new ConfigurationException(
+          "--compression", "pgdump compression needs --format custom; use gzip or zstd");
+    }
+    int level = compressionLevel == null ? compression.defaultLevel() : compressionLevel;
+    boolean levelOk =
+        switch (compression) {
+          case NONE -> true;
+          case GZIP, PGDUMP -> level >= 0 && level <= 9;
+          case ZSTD -> level >= -7 && level <= 22 && level != 0;
+        };
+    if (!levelOk) {
+      throw new ConfigurationException(
+          "--compression-level", "level " + level + " is out of range for " + compression.label());
+    }
+    if (partSize != null
+        && (partSize.bytes() < MultipartUploadSink.MIN_PART_SIZE
+            || partSize.bytes() > MultipartUploadSink.MAX_PART_SIZE)) {
+      throw new ConfigurationException("--part-size", "must be between 5MiB and 2047MiB");
+    }
+    if (partsInFlight < 1 || partsInFlight > 16) {
+      throw new ConfigurationException("--parts-in-flight", "must be between 1 and 16");
+    }
+    return new BackupSettings(
+        format,
+        compression,
+        level,
+        Optional.ofNullable(partSize).map(DataSize::bytes),
+        partsInFlight,
+        verify,
+        List.copyOf(pgDumpArgs));
+  }
+
+  RetentionPolicy retentionPolicy() {
+    if (keepLast != null && keepLast < 1) {
+      throw new ConfigurationException("--keep-last", "must be at least 1, got " + keepLast);
+    }
+    if (maxAge != null && (maxAge.isZero() || maxAge.isNegative())) {
+      throw new ConfigurationException("--max-age", "must be positive, got " + maxAge);
+    }
+    if (keepMin < 1) {
+      throw new ConfigurationException("--keep-min", "must be at least 1, got " + keepMin);
+    }
+    return new RetentionPolicy(
+        Optional.ofNullable(keepLast), Optional.ofNullable(maxAge), keepMin, dryRun);
   }
 }

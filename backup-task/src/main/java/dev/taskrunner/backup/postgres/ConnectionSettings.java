@@ -1,0 +1,25 @@
+package dev.taskrunner.backup.postgres;
+
+import dev.taskrunner.common.config.Secret;
+import java.util.Optional;
+
+/**
+ * How to reach PostgreSQL; every field also reaches pg_dump, pg_restore and psql through libpq's
+ * own variables (never argv).
+ *
+ * @param host server host ({@code --pg-host}, env {@code PGHOST}); default {@code localhost}
+ * @param port server port ({@code --pg-port}, env {@code PGPORT}); default 5432
+ * @param user role ({@code --pg-user}, env {@code PGUSER}); default {@code postgres}
+ * @param password password ({@code --pg-password}, env {@code PGPASSWORD} or {@code
+ *     PGPASSWORD_FILE}); empty when the server needs none or a mounted {@code PGPASSFILE} is used
+ * @param sslMode libpq sslmode ({@code --pg-sslmode}, env {@code PGSSLMODE}); default {@code
+ *     prefer}
+ */
+public record ConnectionSettings(
+    String host, int port, String user, Optional<Secret> password, String sslMode) {
+
+  @Override
+  public String toString() {
+    return "postgresql://" + user + "@" + host + ":" + port + " sslmode=" + sslMode;
+  }
+}
