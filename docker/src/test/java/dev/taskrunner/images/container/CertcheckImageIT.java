@@ -1,0 +1,105 @@
+package dev.taskrunner.images.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskrunner.images.TaskImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.containers.BindMode;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.Wait;
+
+/**
+ * The cert-renewal-check CronJob, in a container: a TLS server container on the same Docker network
+ * presents a certificate that expires in 10 days (under the default 28-day warning), and the same
+ * certificate is mounted read-only as a file, the way a Secret volume is.
+ */
+class CertcheckImageIT {
+  private static final int PORT = 8443;
+  private static final String HOST = "tls-server";
+
+  private static Network network;
+  private static GenericContainer<?> server;
+  @TempDir static Path secretVolume;
+
+  @BeforeAll
+  static void startTlsServer() throws Exception {
+    network = Network.newNetwork();
+    server =
+        new GenericContainer<>(ServerImages.openssl())
+            .withNetwork(network)
+            .withNetworkAliases(HOST)
+            .withCommand(
+                "sh",
+                "-c",
+                "openssl req -x509 -newkey rsa:2048 -nodes -days 10 -subj /CN="
+                    + HOST
+                    + " -addext subjectAltName=DNS:"
+                    + HOST
+                    + " -keyout /tmp/tls.key -out /tmp/tls.crt 2>/dev/null"
+                    + " && exec openssl s_server -accept "
+                    + PORT
+                    + " -cert /tmp/tls.crt -key /tmp/tls.key -www")
+            .waitingFor(Wait.forLogMessage(".*ACCEPT.*", 1))
+            .withStartupTimeout(Duration.ofMinutes(1));
+    server.start();
+    server.copyFileFromContainer("/tmp/tls.crt", secretVolume.resolve("tls.crt").toString());
+    // A Secret volume's files are readable by the pod's fsGroup; here simply world-readable.
+    Files.setPosixFilePermissions(secretVolume, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        secretVolume.resolve("tls.crt"), PosixFilePermissions.fromString("rw-r--r--"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.stop();
+    }
+    if (network != null) {
+      network.close();
+    }
+  }
+
+  private static HardenedContainer certcheck() {
+    return new HardenedContainer(TaskImage.CERTCHECK.image()).withNetwork(network);
+  }
+
+  @Test
+  void endpointCertificateUnderTheWarningThresholdIsAFinding() {
+    TaskRun run = certcheck().withEnv("CERTCHECK_TARGET", HOST + ":" + PORT).run();
+    assertThat(run.exitCode()).as(run.describe()).isEqualTo(4);
+    List<JsonNode> results = run.events("certcheck.result");
+    assertThat(results).as(run.describe()).isNotEmpty();
+    assertThat(results)
+        .anySatisfy(r -> assertThat(r.path("days_left").asLong()).isBetween(9L, 10L));
+  }
+
+  @Test
+  void mountedCertificateFileIsRead() {
+    TaskRun run =
+        certcheck()
+            .withFileSystemBind(secretVolume.toString(), "/etc/tls", BindMode.READ_ONLY)
+            .withCommand("--file", "/etc/tls/tls.crt")
+            .run();
+    assertThat(run.exitCode()).as(run.describe()).isEqualTo(4);
+    assertThat(run.events("certcheck.result"))
+        .as(run.describe())
+        .anySatisfy(r -> assertThat(r.path("days_left").asLong()).isBetween(9L, 10L));
+  }
+
+  @Test
+  void unreachableEndpointIsNotHiddenAndStdoutStaysJson() {
+    TaskRun run = certcheck().withCommand("--target", "no-such-host.invalid:443").run();
+    assertThat(run.exitCode()).as(run.describe()).isNotZero().isNotEqualTo(2);
+    run.jsonLines();
+  }
+}

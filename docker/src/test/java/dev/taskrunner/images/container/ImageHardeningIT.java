@@ -1,0 +1,105 @@
+package dev.taskrunner.images.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.model.ContainerConfig;
+import dev.taskrunner.images.TaskImage;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.testcontainers.DockerClientFactory;
+
+/** What every image must be, whatever its task: checked on the image and in a hardened run. */
+class ImageHardeningIT {
+
+  private static ContainerConfig config(TaskImage image) {
+    InspectImageResponse inspect =
+        DockerClientFactory.instance().client().inspectImageCmd(image.image()).exec();
+    return inspect.getConfig();
+  }
+
+  @ParameterizedTest
+  @EnumSource(TaskImage.class)
+  void runsAsNumericNonRootUserWithFlagsInTheEntrypoint(TaskImage image) {
+    ContainerConfig config = config(image);
+    // Numeric, so the kubelet can verify runAsNonRoot without a passwd lookup.
+    assertThat(config.getUser()).isEqualTo("65532:65532");
+    List<String> entrypoint = Arrays.asList(config.getEntrypoint());
+    assertThat(entrypoint.getFirst()).isEqualTo("/opt/java/bin/java");
+    assertThat(entrypoint)
+        .contains(
+            "-XX:MaxRAMPercentage=75",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-XX:-UsePerfData",
+            "-Xlog:all=warning:stderr",
+            "-XX:AOTCache=/app/app.aot")
+        .endsWith("-jar", "/app/task.jar");
+    List<String> env = Arrays.asList(config.getEnv());
+    assertThat(env).contains("LANG=C.UTF-8");
+    // Flags in JAVA_TOOL_OPTIONS would print "Picked up ..." and could be overridden by the pod.
+    assertThat(env).noneMatch(e -> e.startsWith("JAVA_TOOL_OPTIONS="));
+    assertThat(config.getLabels())
+        .containsKeys(
+            "org.opencontainers.image.source",
+            "org.opencontainers.image.version",
+            "org.opencontainers.image.revision")
+        .containsEntry("dev.taskrunner.sbom", "/app/sbom.cdx.json");
+  }
+
+  @ParameterizedTest
+  @EnumSource(TaskImage.class)
+  void helpExitsZeroAndListsTheEnvironment(TaskImage image) {
+    TaskRun run = new HardenedContainer(image.image()).withCommand("--help").run();
+    assertThat(run.exitCode()).as(run.describe()).isZero();
+    assertThat(run.stdout()).contains("Environment (precedence");
+  }
+
+  @ParameterizedTest
+  @EnumSource(TaskImage.class)
+  void aotCacheIsUsableByThisRuntime(TaskImage image) {
+    // AOTMode=on turns an unusable (stale, mismatched) cache into a start-up failure instead of a
+    // warning, so a cache trained on another JDK build or class path fails here.
+    TaskRun run =
+        new HardenedContainer(image.image())
+            .withEnv("JDK_JAVA_OPTIONS", "-XX:AOTMode=on")
+            .withCommand("--version")
+            .run();
+    assertThat(run.exitCode()).as(run.describe()).isZero();
+    assertThat(run.stdout().strip()).isNotEmpty().doesNotContain("\n");
+    assertThat(run.stderr()).doesNotContainIgnoringCase("error");
+  }
+
+  @ParameterizedTest
+  @EnumSource(TaskImage.class)
+  void badOptionExitsTwoWithOneJsonErrorLine(TaskImage image) {
+    TaskRun run = new HardenedContainer(image.image()).withCommand("--no-such-option").run();
+    assertThat(run.exitCode()).as(run.describe()).isEqualTo(2);
+    List<JsonNode> lines = run.jsonLines();
+    assertThat(run.events("config.invalid")).as(run.describe()).hasSize(1);
+    assertThat(lines)
+        .allSatisfy(line -> assertThat(line.path("task").asText()).isEqualTo(image.task()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = TaskImage.class,
+      names = {"CLEANUP", "CERTCHECK"})
+  void hasNoShell(TaskImage image) {
+    // The base has no /bin/sh: an attacker who gets code execution cannot spawn one, and a
+    // "kubectl exec ... sh" finds nothing either.
+    for (String shell : List.of("sh", "/bin/sh", "/bin/bash", "/usr/bin/busybox")) {
+      HardenedContainer container =
+          new HardenedContainer(image.image())
+              .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint(shell, "-c", "id"));
+      assertThatThrownBy(container::run)
+          .as("starting %s in %s", shell, image.image())
+          .satisfiesAnyOf(
+              e -> assertThat(e).hasStackTraceContaining("executable file not found"),
+              e -> assertThat(e).hasStackTraceContaining("no such file or directory"));
+    }
+  }
+}
