@@ -143,9 +143,11 @@ public final class DatabaseBackup {
       AtomicLong dumped = new AtomicLong();
       Process dump = null;
       Process verifier = null;
-      try (ShutdownCoordinator.Registration abortUpload =
-              shutdown.register("abort multipart upload " + key.key(), sink::abort);
-          ProgressReporter dumpProgress =
+      // Closed only after our own abort finished (or the upload completed), so that on SIGTERM the
+      // launcher's cleanup waits for the abort instead of halting the JVM in the middle of it.
+      ShutdownCoordinator.Registration abortUpload =
+          shutdown.register("abort multipart upload " + key.key(), sink::abort);
+      try (ProgressReporter dumpProgress =
               ctx.progress("backup.dump", "bytes", dumped::get, () -> -1);
           ProgressReporter uploadProgress =
               ctx.progress("backup.upload", "bytes", sink::bytesUploaded, () -> -1)) {
@@ -302,6 +304,7 @@ public final class DatabaseBackup {
         throw new TaskFailure(ExitCode.TERMINATED, "stopped", "backup of " + database + " stopped");
       } finally {
         sink.abort();
+        abortUpload.close();
         if (dump != null && dump.isAlive()) {
           dump.destroyForcibly();
         }

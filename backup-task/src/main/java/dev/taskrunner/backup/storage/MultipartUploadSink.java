@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -76,6 +77,7 @@ public final class MultipartUploadSink extends OutputStream {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final AtomicLong bytesUploaded = new AtomicLong();
   private final AtomicBoolean finished = new AtomicBoolean();
+  private final AtomicReference<CompletableFuture<Void>> aborting = new AtomicReference<>();
   private final int maxBuffers;
   private int allocated;
   private byte[] current;
@@ -339,15 +341,38 @@ public final class MultipartUploadSink extends OutputStream {
   }
 
   /**
-   * Aborts the upload so no parts stay behind; safe to call more than once and from another thread
-   * (the SIGTERM action). A no-op after a successful {@link #complete()}.
+   * Aborts the upload so no parts stay behind; safe to call more than once and from several threads
+   * at once (the failing main thread and the SIGTERM action): every caller waits for the one abort.
+   * The call runs on its own thread, so an interrupted caller (the launcher interrupts the main
+   * thread on SIGTERM) cannot cut it short. A no-op after a successful {@link #complete()}.
    */
   public void abort() {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    if (!aborting.compareAndSet(null, mine)) {
+      awaitUninterruptibly(aborting.get());
+      return;
+    }
     if (!finished.compareAndSet(false, true)) {
+      mine.complete(null);
       return;
     }
     failure.compareAndSet(null, new IOException("upload aborted"));
     pool.shutdownNow();
+    Thread.ofPlatform()
+        .daemon()
+        .name("s3-abort")
+        .start(
+            () -> {
+              try {
+                sendAbort();
+              } finally {
+                mine.complete(null);
+              }
+            });
+    awaitUninterruptibly(mine);
+  }
+
+  private void sendAbort() {
     try {
       retrier.call(
           "s3.abort_multipart_upload",
@@ -369,6 +394,23 @@ public final class MultipartUploadSink extends OutputStream {
           uploadId,
           key,
           describe(e));
+    }
+  }
+
+  private static void awaitUninterruptibly(CompletableFuture<Void> future) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        future.get(30, TimeUnit.SECONDS);
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        break;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
