@@ -413,16 +413,32 @@ public final class BackupCommand implements TaskCommand {
     PostgresServer server = new PostgresServer(pg);
     String maintenance = database != null ? database : "postgres";
     List<PostgresServer.DatabaseFacts> targets = new ArrayList<>();
+    int failures = 0;
     try {
       List<String> names = allDatabases ? server.listDatabases(maintenance) : List.of(database);
       for (String name : names) {
-        targets.add(server.inspect(name));
+        try {
+          targets.add(server.inspect(name));
+        } catch (SQLException e) {
+          if (!allDatabases) {
+            throw e;
+          }
+          // One unreachable database must not stop the others (exit 3 at the end).
+          failures++;
+          Events.event("backup.failed")
+              .with("database", name)
+              .with("reason", "preflight")
+              .error(LOG, "backup of {} failed in preflight: {}", name, e.getMessage());
+        }
       }
     } catch (SQLException e) {
       throw sqlFailure(e);
     }
-    int serverMajor = targets.isEmpty() ? 0 : targets.get(0).serverMajor();
-    String serverVersion = targets.isEmpty() ? "" : targets.get(0).serverVersion();
+    if (targets.isEmpty()) {
+      throw new TaskFailure(ExitCode.FAILED, "no_database", "no database could be inspected");
+    }
+    int serverMajor = targets.get(0).serverMajor();
+    String serverVersion = targets.get(0).serverVersion();
     if (pgDumpMajor < serverMajor) {
       throw TaskFailure.usage(
           "version_mismatch",
@@ -438,7 +454,7 @@ public final class BackupCommand implements TaskCommand {
 
     DatabaseBackup backup = new DatabaseBackup(ctx, store, pg, tools, settings);
     ExitCode result = ExitCode.SUCCESS;
-    int failures = 0;
+    int attempted = failures;
     List<String> items = new ArrayList<>();
     targets.forEach(t -> items.add(t.database()));
     if (allDatabases) {
@@ -490,7 +506,7 @@ public final class BackupCommand implements TaskCommand {
       }
     }
     if (failures > 0) {
-      return failures == items.size() ? ExitCode.FAILED : ExitCode.PARTIAL;
+      return failures == items.size() + attempted ? ExitCode.FAILED : ExitCode.PARTIAL;
     }
     return result;
   }

@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link HandleCache}.
  */
 final class DirNode {
+  private static final Path EMPTY = Path.of("");
+
   final PinnedRoot root;
   final DirNode parent;
   final Path name;
-  final Path relative;
   final Object fileKey;
   final long dev;
   final int depth;
@@ -37,7 +38,6 @@ final class DirNode {
       PinnedRoot root,
       DirNode parent,
       Path name,
-      Path relative,
       Object fileKey,
       long dev,
       int depth,
@@ -45,7 +45,6 @@ final class DirNode {
     this.root = root;
     this.parent = parent;
     this.name = name;
-    this.relative = relative;
     this.fileKey = fileKey;
     this.dev = dev;
     this.depth = depth;
@@ -53,14 +52,39 @@ final class DirNode {
   }
 
   static DirNode root(PinnedRoot root) {
-    DirNode node =
-        new DirNode(root, null, null, Path.of(""), root.fileKey(), root.identity().dev(), 0, null);
+    DirNode node = new DirNode(root, null, null, root.fileKey(), root.identity().dev(), 0, null);
     node.handle = root.handle();
     node.pins = 1; // never evicted: the pinned root is the anchor of every re-open
     return node;
   }
 
+  /**
+   * Path relative to the root, built from the parent chain on demand: storing it per node would
+   * cost O(depth²) memory on a 20,000-level chain.
+   */
+  Path relative() {
+    java.util.ArrayList<Path> names = new java.util.ArrayList<>();
+    for (DirNode n = this; n.parent != null; n = n.parent) {
+      names.add(n.name);
+    }
+    java.util.Collections.reverse(names);
+    // Pairwise joins copy each byte O(log depth) times; a left fold would copy O(depth) times.
+    while (names.size() > 1) {
+      java.util.ArrayList<Path> joined = new java.util.ArrayList<>((names.size() + 1) / 2);
+      for (int i = 0; i < names.size(); i += 2) {
+        joined.add(i + 1 < names.size() ? names.get(i).resolve(names.get(i + 1)) : names.get(i));
+      }
+      names = joined;
+    }
+    return names.isEmpty() ? EMPTY : names.get(0);
+  }
+
+  /** Relative path of an entry of this directory. */
+  Path relative(Path entry) {
+    return parent == null ? entry : relative().resolve(entry);
+  }
+
   Path display() {
-    return relative.toString().isEmpty() ? root.path() : root.path().resolve(relative);
+    return parent == null ? root.path() : root.path().resolve(relative());
   }
 }

@@ -145,7 +145,7 @@ public final class SecureTreeWalker {
   }
 
   private boolean deleteForBudget(Held h) {
-    Path rel = h.dir().relative.resolve(h.name());
+    Path rel = h.dir().relative(h.name());
     stats.selected.increment();
     if (settings.dryRun()) {
       listener.candidate(h.dir().root.path(), rel, "file", h.bytes(), h.time(), false);
@@ -236,8 +236,8 @@ public final class SecureTreeWalker {
   }
 
   private void processDirectory(DirNode node) {
-    if (node.parent != null) {
-      seams.beforeOpenDir(node.root.path(), node.relative);
+    if (node.parent != null && seams != WalkSeams.NONE) {
+      seams.beforeOpenDir(node.root.path(), node.relative());
     }
     SecureDirectoryStream<Path> handle;
     try {
@@ -249,7 +249,9 @@ public final class SecureTreeWalker {
     }
     boolean complete = false;
     try {
-      seams.afterOpenDir(node.root.path(), node.relative);
+      if (seams != WalkSeams.NONE) {
+        seams.afterOpenDir(node.root.path(), node.relative());
+      }
       Set<Path> keep = settings.keepNewest() > 0 ? newest(node, handle) : null;
       // A root handle outlives one pass (plan, age, budget), and a stream lists only once: roots
       // are listed through a fresh handle on "." each pass.
@@ -296,8 +298,7 @@ public final class SecureTreeWalker {
   }
 
   private void subdirectory(DirNode dir, Path name, BasicFileAttributes attrs) {
-    Path rel = dir.relative.resolve(name);
-    if (!settings.filter().isEmpty() && settings.filter().excluded(rel)) {
+    if (!settings.filter().isEmpty() && settings.filter().excluded(dir.relative(name))) {
       stats.skip(SkipReason.EXCLUDED);
       return;
     }
@@ -317,9 +318,11 @@ public final class SecureTreeWalker {
     }
     DirNode child =
         new DirNode(
-            dir.root, dir, name, rel, attrs.fileKey(), id.dev(), depth, attrs.lastModifiedTime());
+            dir.root, dir, name, attrs.fileKey(), id.dev(), depth, attrs.lastModifiedTime());
     dir.pending.incrementAndGet();
-    seams.afterExamineDir(dir.root.path(), rel);
+    if (seams != WalkSeams.NONE) {
+      seams.afterExamineDir(dir.root.path(), dir.relative(name));
+    }
     synchronized (work) {
       work.push(child);
       work.notify();
@@ -335,7 +338,7 @@ public final class SecureTreeWalker {
       String kind) {
     Path rel = null;
     if (!settings.filter().isEmpty()) {
-      rel = dir.relative.resolve(name);
+      rel = dir.relative(name);
       if (!settings.filter().selects(rel)) {
         stats.skip(SkipReason.EXCLUDED);
         return;
@@ -374,7 +377,7 @@ public final class SecureTreeWalker {
     }
     stats.selected.increment();
     if (rel == null) {
-      rel = dir.relative.resolve(name);
+      rel = dir.relative(name);
     }
     if (settings.dryRun()) {
       listener.candidate(dir.root.path(), rel, kind, bytes, time, false);
@@ -414,7 +417,7 @@ public final class SecureTreeWalker {
       Object key =
           again.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
       if (!key.equals(node.fileKey)) {
-        throw new IdentityChangedException(node.relative.toString());
+        throw new IdentityChangedException(node.display().toString());
       }
       for (Path entry : again) {
         Path name = entry.getFileName();
@@ -428,8 +431,7 @@ public final class SecureTreeWalker {
             a.isRegularFile()
                 || (a.isSymbolicLink() && settings.symlinks() == SymlinkPolicy.DELETE_IF_OLD);
         if (!eligible
-            || (!settings.filter().isEmpty()
-                && !settings.filter().selects(node.relative.resolve(name)))) {
+            || (!settings.filter().isEmpty() && !settings.filter().selects(node.relative(name)))) {
           continue;
         }
         try {
@@ -475,7 +477,7 @@ public final class SecureTreeWalker {
       return;
     }
     try {
-      seams.beforeRemoveDir(n.root.path(), n.relative);
+      seams.beforeRemoveDir(n.root.path(), n.relative());
       BasicFileAttributes now = stat(parent, n.name);
       if (!now.isDirectory() || !now.fileKey().equals(n.fileKey)) {
         error(ErrorReason.RACE, n.parent, n.name);
@@ -483,7 +485,7 @@ public final class SecureTreeWalker {
       }
       parent.deleteDirectory(n.name);
       stats.dirsRemoved.increment();
-      listener.candidate(n.root.path(), n.relative, "dir", 0, n.mtime, true);
+      listener.candidate(n.root.path(), n.relative(), "dir", 0, n.mtime, true);
     } catch (DirectoryNotEmptyException e) {
       stats.skip(SkipReason.NOT_EMPTY);
     } catch (IOException e) {
@@ -508,7 +510,7 @@ public final class SecureTreeWalker {
     if (settings.ageBy() == AgeBy.MTIME) {
       return attrs.lastModifiedTime();
     }
-    Path full = dir.root.path().resolve(dir.relative).resolve(name);
+    Path full = dir.root.path().resolve(dir.relative(name));
     Map<String, Object> unix =
         Files.readAttributes(full, "unix:ctime,dev,ino", LinkOption.NOFOLLOW_LINKS);
     FileIdentity expected = FileIdentity.of(attrs.fileKey());

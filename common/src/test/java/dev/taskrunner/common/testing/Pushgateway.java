@@ -74,13 +74,13 @@ public final class Pushgateway implements AutoCloseable {
 
   private void awaitReady() {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (System.nanoTime() < deadline) {
+    while (System.nanoTime() < deadline && process.isAlive()) {
       try {
         HttpResponse<String> r =
             http.send(
                 HttpRequest.newBuilder(url.resolve("/-/ready")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
+        if (r.statusCode() == 200 && process.isAlive()) {
           return;
         }
       } catch (IOException e) {
@@ -108,8 +108,18 @@ public final class Pushgateway implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the gateway and waits for it, so the next test cannot reach this one on a reused port.
+   */
   @Override
   public void close() {
     process.destroy();
+    try {
+      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

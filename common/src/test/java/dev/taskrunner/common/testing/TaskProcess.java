@@ -69,13 +69,27 @@ public final class TaskProcess implements AutoCloseable {
   /** Starts {@code java [jvmArgs] -jar jar args} with exactly {@code env} (plus PATH/HOME). */
   public static TaskProcess start(
       Path jar, List<String> jvmArgs, Map<String, String> env, String... args) {
+    List<String> tail = new ArrayList<>(List.of("-jar", jar.toString()));
+    tail.addAll(List.of(args));
+    return launch(jvmArgs, tail, env);
+  }
+
+  /**
+   * Starts {@code java [jvmArgs] mainClassAndArgs...}: for launcher tests that run a test-only main
+   * class from the test class path instead of a task jar.
+   */
+  public static TaskProcess startMain(
+      List<String> jvmArgs, Map<String, String> env, String... mainClassAndArgs) {
+    return launch(jvmArgs, List.of(mainClassAndArgs), env);
+  }
+
+  private static TaskProcess launch(
+      List<String> jvmArgs, List<String> tail, Map<String, String> env) {
     List<String> command = new ArrayList<>();
     command.add(javaExecutable().toString());
     command.add("-Xlog:all=warning:stderr");
     command.addAll(jvmArgs);
-    command.add("-jar");
-    command.add(jar.toString());
-    command.addAll(List.of(args));
+    command.addAll(tail);
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> childEnv = builder.environment();
     Map<String, String> parent = Map.copyOf(childEnv);

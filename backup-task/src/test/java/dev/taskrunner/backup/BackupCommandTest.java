@@ -1,0 +1,68 @@
+package dev.taskrunner.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taskrunner.backup.archive.Compression;
+import dev.taskrunner.backup.storage.S3Settings;
+import dev.taskrunner.common.TaskLauncher;
+import dev.taskrunner.common.config.ConfigurationException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Configuration: env and flags reach the settings records; bad values name their option. */
+class BackupCommandTest {
+  static BackupCommand parse(Map<String, String> env, String... args) {
+    BackupCommand command = new BackupCommand();
+    TaskLauncher.commandLine(new TaskLauncher.Task("backup", "BACKUP_"), command, env)
+        .parseArgs(args);
+    return command;
+  }
+
+  @Test
+  void environmentFillsOptionsAndFlagsWin() {
+    BackupCommand c =
+        parse(
+            Map.of(
+                "BACKUP_BUCKET", "b",
+                "BACKUP_COMPRESSION", "gzip",
+                "BACKUP_S3_CHECKSUM", "when_required",
+                "PGDATABASE", "app"),
+            "--compression=zstd");
+    assertThat(c.backupSettings().compression()).isEqualTo(Compression.ZSTD);
+    assertThat(c.s3Settings().checksumMode()).isEqualTo(S3Settings.ChecksumMode.WHEN_REQUIRED);
+    assertThat(c.database).isEqualTo("app");
+    assertThat(c.mode).isEqualTo(Mode.BACKUP);
+  }
+
+  @Test
+  void badValuesNameTheirOption() {
+    assertThatThrownBy(() -> parse(Map.of(), "--bucket=b", "--part-size=1MiB").backupSettings())
+        .isInstanceOf(ConfigurationException.class)
+        .hasFieldOrPropertyWithValue("option", "--part-size");
+    assertThatThrownBy(
+            () ->
+                parse(Map.of(), "--bucket=b", "--format=tar", "--compression=pgdump")
+                    .backupSettings())
+        .hasFieldOrPropertyWithValue("option", "--compression");
+    assertThatThrownBy(() -> parse(Map.of(), "--bucket=b", "--s3-checksum=md5").s3Settings())
+        .hasFieldOrPropertyWithValue("option", "--s3-checksum");
+    assertThatThrownBy(
+            () -> parse(Map.of(), "--bucket=b", "--s3-object-lock-mode=governance").s3Settings())
+        .hasFieldOrPropertyWithValue("option", "--s3-object-lock-retention");
+    assertThatThrownBy(() -> parse(Map.of(), "--bucket=b", "--max-age=-1d").retentionPolicy())
+        .isInstanceOf(Exception.class);
+  }
+
+  @Test
+  void objectLockForcesPartChecksums() {
+    S3Settings s =
+        parse(
+                Map.of(),
+                "--bucket=b",
+                "--s3-object-lock-mode=compliance",
+                "--s3-object-lock-retention=30d")
+            .s3Settings();
+    assertThat(s.partMd5()).isTrue();
+  }
+}

@@ -1,0 +1,2 @@
+/** Decoding certificates from bytes: PEM bundles, DER, PKCS#12, JKS, JCEKS. */
+package dev.taskrunner.certcheck.decode;

@@ -1,0 +1,87 @@
+package dev.taskrunner.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskrunner.common.testing.Pushgateway;
+import dev.taskrunner.common.testing.TaskProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher contract seen from outside, as Kubernetes sees it: a child JVM, its stdout, its exit
+ * code, and what it does on SIGTERM. Uses the test-only {@link SampleTask}; each task module runs
+ * the same checks against its real jar.
+ */
+class SampleTaskProcessIT {
+
+  private static TaskProcess start(Map<String, String> env, String... args) {
+    List<String> jvm = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path")));
+    List<String> all = new ArrayList<>(List.of(SampleTask.class.getName()));
+    all.addAll(List.of(args));
+    return TaskProcess.startMain(jvm, env, all.toArray(String[]::new));
+  }
+
+  @Test
+  void helpExitsZero() {
+    TaskProcess p = start(Map.of(), "--help");
+    assertThat(p.awaitExit(Duration.ofSeconds(30))).isZero();
+    assertThat(p.stdout()).contains("--name").contains("SAMPLE_NAME").contains("PGPASSWORD");
+  }
+
+  @Test
+  void unknownFlagExitsTwoWithOneJsonLineNamingIt() {
+    TaskProcess p = start(Map.of(), "--name", "x", "--no-such-flag");
+    assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+    List<JsonNode> lines = p.jsonLines();
+    assertThat(lines).hasSize(1);
+    assertThat(lines.getFirst().path("option").asText()).isEqualTo("--no-such-flag");
+  }
+
+  @Test
+  void missingRequiredOptionExitsTwo() {
+    TaskProcess p = start(Map.of());
+    assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+    assertThat(p.jsonLines().getFirst().path("option").asText()).contains("SAMPLE_NAME");
+  }
+
+  @Test
+  void sigtermRunsCleanupNewestFirstPushesMetricsAndExits143(@TempDir Path dir) {
+    String secret = "term-secret-0xdeadbeef";
+    try (Pushgateway gateway = Pushgateway.start()) {
+      TaskProcess p =
+          start(
+              Map.of("PUSHGATEWAY_URL", gateway.url().toString(), "SAMPLE_PASSWORD", secret),
+              "--name",
+              "x",
+              "--wait",
+              "60s",
+              "--marker-dir",
+              dir.toString(),
+              "--shutdown-grace",
+              "5s");
+      p.awaitJson(n -> n.path("event").asText().equals("run.started"), Duration.ofSeconds(30));
+      long sent = System.nanoTime();
+      p.signal("TERM");
+      assertThat(p.awaitExit(Duration.ofSeconds(15))).isEqualTo(143);
+      assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(5));
+      assertThat(Files.readAllLines(dir.resolve("order")))
+          .containsExactly("third", "second", "first");
+      List<JsonNode> lines = p.jsonLines();
+      assertThat(lines.getLast().path("event").asText()).isEqualTo("run.finished");
+      assertThat(lines.getLast().path("exit_code").asInt()).isEqualTo(143);
+      assertThat(p.stdout()).doesNotContain(secret);
+      assertThat(gateway.metrics())
+          .containsPattern("taskrunner_run_status\\{[^}]*job=\"sample\"[^}]*\\} 143")
+          .doesNotContain("taskrunner_last_success_timestamp_seconds{");
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
