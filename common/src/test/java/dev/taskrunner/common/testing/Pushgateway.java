@@ -41,7 +41,10 @@ public final class Pushgateway implements AutoCloseable {
     int port = freePort();
     try {
       Process process =
-          new ProcessBuilder(binary, "--web.listen-address=127.0.0.1:" + port)
+          // Debian's build persists to /var/lib/prometheus/pushgateway.data by default: an empty
+          // path keeps each test's gateway fresh, so no test reads another run's metrics.
+          new ProcessBuilder(
+                  binary, "--web.listen-address=127.0.0.1:" + port, "--persistence.file=")
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
