@@ -107,6 +107,11 @@ public final class TaskLauncher {
     try {
       parsed = cl.parseArgs(args);
     } catch (Exception e) {
+      // An unknown flag is usually a misspelt required one: name it, not the option it left unset.
+      if (!(e instanceof CommandLine.UnmatchedArgumentException)
+          && !cl.getUnmatchedArguments().isEmpty()) {
+        e = new CommandLine.UnmatchedArgumentException(cl, cl.getUnmatchedArguments());
+      }
       return configurationError(e, defaults, cl.getCommandSpec());
     }
     if (cl.isUsageHelpRequested()) {

@@ -98,6 +98,16 @@ class TaskLauncherTest {
   }
 
   @Test
+  void unknownFlagIsNamedEvenWhenARequiredOptionIsMissingToo() throws Exception {
+    // picocli reports the missing option first; a typo in a flag's name is the real cause.
+    assertThat(run(Map.of(), "--no-such-flag")).isEqualTo(2);
+    List<JsonNode> lines = lines();
+    assertThat(lines).hasSize(1);
+    assertThat(lines.getFirst().path("option").asText()).isEqualTo("--no-such-flag");
+    assertThat(lines.getFirst().path("reason").asText()).isEqualTo("unknown option or argument");
+  }
+
+  @Test
   void missingRequiredOptionNamesFlagAndVariable() throws Exception {
     assertThat(run(Map.of())).isEqualTo(2);
     JsonNode line = lines().getFirst();
