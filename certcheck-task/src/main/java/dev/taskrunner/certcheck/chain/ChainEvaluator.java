@@ -73,8 +73,10 @@ public final class ChainEvaluator {
     }
     if (path.anchorFromStore() != null) {
       X509Certificate anchor = path.anchorFromStore();
-      facts.add(describer.describe(anchor, facts.size(), "root", true).placed(
-          facts.size(), "root", true, true));
+      facts.add(
+          describer
+              .describe(anchor, facts.size(), "root", true)
+              .placed(facts.size(), "root", true, true));
     }
     List<CertificateFacts> onPath = facts.stream().filter(CertificateFacts::onPath).toList();
     CertificateFacts limiting =
@@ -104,6 +106,10 @@ public final class ChainEvaluator {
     if (notYetValid.isPresent()) {
       status = Status.NOT_YET_VALID;
       reason = "not_yet_valid:" + notYetValid.get().role();
+      attrs.put(
+          "valid_in_seconds",
+          Long.toString(
+              java.time.Duration.between(now, notYetValid.get().notBefore()).toSeconds()));
     } else if (limiting.secondsLeft() < 0) {
       status = Status.EXPIRED;
       reason = "expired:" + limiting.role();
@@ -117,7 +123,8 @@ public final class ChainEvaluator {
       status = Status.HOSTNAME_MISMATCH;
       reason = "hostname_mismatch";
     } else {
-      status = thresholds.classify(limiting.notBefore(), limiting.notAfter(), limiting.secondsLeft());
+      status =
+          thresholds.classify(limiting.notBefore(), limiting.notAfter(), limiting.secondsLeft());
       reason = status == Status.OK ? "" : "expires_soon:" + limiting.role();
       if (status == Status.OK && !weaknesses.isEmpty()) {
         status = Status.WARN;
@@ -146,8 +153,8 @@ public final class ChainEvaluator {
   }
 
   /**
-   * Evaluates a bundle from a file or Secret: every certificate counts and the worst decides.
-   * Trust and hostname do not apply (a file has no peer to verify).
+   * Evaluates a bundle from a file or Secret: every certificate counts and the worst decides. Trust
+   * and hostname do not apply (a file has no peer to verify).
    */
   public TargetResult evaluateBundle(
       TargetId id, List<X509Certificate> certs, Map<String, String> attributes, long millis) {
@@ -245,8 +252,7 @@ public final class ChainEvaluator {
       }
       Optional<X509Certificate> next = issuerAmong(current, presented, used);
       if (next.isEmpty()) {
-        return new PathAttempt(
-            path, null, false, current.getIssuerX500Principal().getName());
+        return new PathAttempt(path, null, false, current.getIssuerX500Principal().getName());
       }
       current = next.get();
       path.add(current);

@@ -33,8 +33,7 @@ import java.util.regex.Pattern;
  */
 public final class CertificateDecoder {
   private static final Pattern PEM_BLOCK =
-      Pattern.compile(
-          "-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
   private static final Set<String> CERT_BLOCKS =
       Set.of("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE");
 

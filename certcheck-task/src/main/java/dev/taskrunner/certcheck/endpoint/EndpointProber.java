@@ -167,8 +167,7 @@ public final class EndpointProber implements AutoCloseable {
       phase = STARTTLS;
       StartTlsDialogue.run(target.startTls(), socket.getInputStream(), socket.getOutputStream());
       phase = HANDSHAKE;
-      SSLSocket tls =
-          (SSLSocket) sockets.createSocket(socket, target.host(), target.port(), true);
+      SSLSocket tls = (SSLSocket) sockets.createSocket(socket, target.host(), target.port(), true);
       SSLParameters params = tls.getSSLParameters();
       params.setServerNames(sni.isEmpty() ? List.of() : List.of(new SNIHostName(sni)));
       if (target.startTls() == StartTls.POSTGRES_DIRECT) {

@@ -8,10 +8,10 @@ import java.util.Map;
  * What one certificate says about itself, plus its place in the target's chain.
  *
  * @param index position in the order the server sent or the file held (0 = first)
- * @param role {@code leaf}, {@code intermediate}, {@code root} (self-signed) or {@code extra}
- *     (sent but not on the validated path: an old cross-sign, never raises the severity)
- * @param onPath whether the certificate is on the path from the leaf to the trust anchor; for
- *     files and Secrets every certificate counts
+ * @param role {@code leaf}, {@code intermediate}, {@code root} (self-signed) or {@code extra} (sent
+ *     but not on the validated path: an old cross-sign, never raises the severity)
+ * @param onPath whether the certificate is on the path from the leaf to the trust anchor; for files
+ *     and Secrets every certificate counts
  * @param fromTrustStore whether the certificate came from the trust store, not from the target
  * @param subject RFC 2253 subject
  * @param subjectParts subject attributes C, ST, L, O, OU, CN (metric labels)
