@@ -31,7 +31,8 @@ DEBIAN_STANDIN=taskrunner-testbed/debian:bookworm
 JDK_STANDIN=taskrunner-images/jdk:25
 DISTROLESS_STANDIN=taskrunner-images/distroless-cc:bookworm
 POSTGRES_STANDIN=taskrunner-testbed/postgres:15
-PG_MAJOR=15   # Debian 12's PostgreSQL; pg_dump of a major dumps servers up to that major
+# PostgreSQL client programs of the backup image: the stand-in has Debian 12's PostgreSQL 15 (the
+# newest major in Debian's bookworm sources); the public default is the Dockerfile's PG_IMAGE.
 INPUTS_LABEL=dev.taskrunner.images.inputs
 
 run_maven=1
@@ -48,20 +49,31 @@ done
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
 label_of() { docker image inspect -f "{{index .Config.Labels \"$INPUTS_LABEL\"}}" "$1" 2>/dev/null || true; }
 
+# sbom TASK : target/bom.json, the CycloneDX SBOM of the task's runtime dependencies. Made here and
+# not bound in the POM: makeBom is marked "requires online mode", so a binding would break every
+# `./mvnw -o` build. It only reads the resolved dependency graph; once the plugin is in ~/.m2 it
+# downloads nothing. Rebuilt only when a POM is newer than it.
+sbom() {
+  local t=$1 bom=$root/$1/target/bom.json
+  if [ -f "$bom" ] && [ "$bom" -nt "$root/pom.xml" ] && [ "$bom" -nt "$root/$t/pom.xml" ]; then
+    return 0
+  fi
+  log "maven: CycloneDX SBOM of $t (cyclonedx-maven-plugin ${CYCLONEDX_VERSION})"
+  "$root/mvnw" -B -q -ntp -f "$root/$t/pom.xml" \
+    "org.cyclonedx:cyclonedx-maven-plugin:${CYCLONEDX_VERSION}:makeBom" \
+    -DoutputFormat=json -DoutputName=bom -DincludeTestScope=false -DincludeProvidedScope=false \
+    -DincludeSystemScope=false -DskipNotDeployed=false \
+    || die "CycloneDX SBOM of $t failed"
+}
+
 build_jars() {
   local t
   for t in "${tasks[@]}"; do
     # -f on the module's own POM (parent found by relativePath): the reactor is not read, so one
     # module's broken POM does not stop the others' images.
-    log "maven: package $t (tests skipped) + CycloneDX SBOM ${CYCLONEDX_VERSION}"
-    "$root/mvnw" -B -q -o -f "$root/$t/pom.xml" package -DskipTests \
+    log "maven: package $t (tests skipped)"
+    "$root/mvnw" -B -q -ntp -o -f "$root/$t/pom.xml" package -DskipTests \
       || die "maven package of $t failed"
-    # makeBom refuses Maven's offline mode ("Goal requires online mode"), so it runs without -o;
-    # it only reads the resolved dependency graph and downloads nothing once the plugin is cached.
-    "$root/mvnw" -B -q -f "$root/$t/pom.xml" \
-      "org.cyclonedx:cyclonedx-maven-plugin:${CYCLONEDX_VERSION}:makeBom" \
-      -DoutputFormat=json -DoutputName=bom -DincludeTestScope=false \
-      || die "CycloneDX SBOM of $t failed"
   done
 }
 
@@ -73,7 +85,7 @@ build_standin() {
   log "stand-in $tag"
   # The context goes as a tar with symlinks dereferenced: Debian's Temurin links
   # lib/security/cacerts to /etc/ssl/certs/java/cacerts, outside the JDK directory.
-  tar -ch -C "$ctx" . -C "$(dirname "$file")" "$(basename "$file")" \
+  tar -ch --hard-dereference -C "$ctx" --exclude="./$(basename "$file")" . -C "$(dirname "$file")" "$(basename "$file")" \
     | run_quiet "docker build $tag" docker build -q --pull=false \
         --build-arg "DEBIAN_IMAGE=$DEBIAN_STANDIN" --label "$INPUTS_LABEL=$hash" \
         -f "$(basename "$file")" -t "$tag" - || die "docker build of $tag failed"
@@ -92,19 +104,19 @@ build_image() {
   local task=$1 target=$root/$1/target args=()
   [ -f "$target/$task.jar" ] && [ -d "$target/lib" ] \
     || die "$target/$task.jar or lib/ missing: run without --no-maven"
-  [ -f "$target/bom.json" ] || die "$target/bom.json missing: run without --no-maven"
   args=(--build-arg "TASK=$task" --build-arg "VERSION=$VERSION" --build-arg "REVISION=$REVISION")
-  if [ "$task" = backup-task ]; then
-    args+=(--build-arg "PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin")
-    if [ "$BASES" = public ]; then
-      args+=(--build-arg "BASE_IMAGE=postgres:$PG_MAJOR-bookworm")
+  if [ "$BASES" = public ]; then
+    # The Dockerfile's defaults; the pg-client stage of the other tasks runs on the JDK image.
+    [ "$task" = backup-task ] \
+      || args+=(--build-arg "PG_IMAGE=$(sed -n 's/^ARG JDK_IMAGE=//p' "$here/Dockerfile")")
+  else
+    args+=(--build-arg "JDK_IMAGE=$JDK_STANDIN" --build-arg "BASE_IMAGE=$DISTROLESS_STANDIN")
+    if [ "$task" = backup-task ]; then
+      args+=(--build-arg "PG_IMAGE=$POSTGRES_STANDIN")
     else
-      args+=(--build-arg "BASE_IMAGE=$POSTGRES_STANDIN")
+      args+=(--build-arg "PG_IMAGE=$JDK_STANDIN")
     fi
-  elif [ "$BASES" != public ]; then
-    args+=(--build-arg "BASE_IMAGE=$DISTROLESS_STANDIN")
   fi
-  [ "$BASES" = public ] || args+=(--build-arg "JDK_IMAGE=$JDK_STANDIN")
   log "docker build $PREFIX/$task:$VERSION"
   local start=$SECONDS
   # The image without its AOT cache is kept too (…:<version>-noaot): the start-up benchmark
@@ -118,6 +130,7 @@ build_image() {
   log "built $PREFIX/$task:$VERSION in $((SECONDS - start))s ($(docker image inspect -f '{{.Size}}' "$PREFIX/$task:$VERSION" | awk '{printf "%.0f MB", $1/1e6}'))"
 }
 
-[ "$run_maven" = 1 ] && build_jars
+if [ "$run_maven" = 1 ]; then build_jars; fi
+for t in "${tasks[@]}"; do sbom "$t"; done
 ensure_bases
 for t in "${tasks[@]}"; do build_image "$t"; done

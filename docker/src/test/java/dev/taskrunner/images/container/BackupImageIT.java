@@ -139,7 +139,7 @@ class BackupImageIT {
     TaskRun restore =
         backupTask()
             .withCommand(
-                "restore",
+                "--mode=restore",
                 "--latest",
                 "--database",
                 "app",
