@@ -74,6 +74,8 @@ public final class EndpointProber implements AutoCloseable {
   private final ScheduledExecutorService watchdog;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final SSLSocketFactory sockets;
+  private final java.util.concurrent.atomic.AtomicLong probes =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean stopping;
 
   /**
@@ -94,6 +96,8 @@ public final class EndpointProber implements AutoCloseable {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {new AcceptingTrustManager()}, null);
+      // Sessions are never resumed (see probe), so keep the cache from growing.
+      context.getClientSessionContext().setSessionCacheSize(1);
       this.sockets = context.getSocketFactory();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("no TLS implementation in this JDK", e);
@@ -167,7 +171,12 @@ public final class EndpointProber implements AutoCloseable {
       phase = STARTTLS;
       StartTlsDialogue.run(target.startTls(), socket.getInputStream(), socket.getOutputStream());
       phase = HANDSHAKE;
-      SSLSocket tls = (SSLSocket) sockets.createSocket(socket, target.host(), target.port(), true);
+      // A unique peer name per probe: the JDK caches client sessions by peer host and port and
+      // would resume one (and report its old certificates) for a target with another SNI.
+      SSLSocket tls =
+          (SSLSocket)
+              sockets.createSocket(
+                  socket, "probe-" + probes.incrementAndGet() + ".invalid", target.port(), true);
       SSLParameters params = tls.getSSLParameters();
       params.setServerNames(sni.isEmpty() ? List.of() : List.of(new SNIHostName(sni)));
       if (target.startTls() == StartTls.POSTGRES_DIRECT) {
