@@ -42,6 +42,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -55,7 +56,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
       "Streams pg_dump into S3-compatible storage; the object appears only when complete and"
           + " verified.",
       "",
-      "Modes (--mode, BACKUP_MODE):",
+      "Modes (first word, or --mode / BACKUP_MODE):",
       "  backup     dump --database (or --all-databases) to S3, then apply retention",
       "  restore    stream --key K (or --latest --database D) into pg_restore/psql",
       "  verify     re-read --key K (or --latest): size, sha256, pg_restore readability",
@@ -71,6 +72,14 @@ public final class BackupCommand implements TaskCommand {
       defaultValue = "backup",
       description = "What this run does. Default: ${DEFAULT-VALUE}.")
   Mode mode;
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "MODE",
+      description =
+          "The mode as a subcommand word (backup-task restore --latest ...); overrides --mode.")
+  Mode modeWord;
 
   // --- PostgreSQL -------------------------------------------------------------------------
 
@@ -381,7 +390,8 @@ public final class BackupCommand implements TaskCommand {
     try (S3Client client = S3Clients.create(s3)) {
       ObjectStore store = new ObjectStore(client, s3, ctx.retrier());
       BackupMetrics metrics = new BackupMetrics(ctx.meters());
-      return switch (mode) {
+      Mode effective = effectiveMode();
+      return switch (effective) {
         case BACKUP -> backup(ctx, store, pg, tools, backupSettings(), retention, metrics);
         case RESTORE, VERIFY -> restore(ctx, store, pg, tools);
         case RETENTION -> {
@@ -547,7 +557,7 @@ public final class BackupCommand implements TaskCommand {
             List.copyOf(restoreArgs));
     ArchiveRestorer restorer = new ArchiveRestorer(ctx, store, pg, tools);
     BackupKey archive = restorer.resolve(settings);
-    if (mode == Mode.VERIFY) {
+    if (effectiveMode() == Mode.VERIFY) {
       restorer.restore(archive, Optional.empty(), settings);
     } else {
       String target =
@@ -605,6 +615,10 @@ public final class BackupCommand implements TaskCommand {
   }
 
   // --- configuration to records -----------------------------------------------------------
+
+  Mode effectiveMode() {
+    return modeWord != null ? modeWord : mode;
+  }
 
   S3Settings s3Settings() {
     S3Settings.ChecksumMode checksum;

@@ -55,6 +55,15 @@ class BackupCommandTest {
   }
 
   @Test
+  void theModeCanBeGivenAsASubcommandWord() {
+    assertThat(parse(Map.of("BACKUP_BUCKET", "b"), "restore", "--latest").effectiveMode())
+        .isEqualTo(Mode.RESTORE);
+    assertThat(parse(Map.of("BACKUP_MODE", "verify", "BACKUP_BUCKET", "b")).effectiveMode())
+        .isEqualTo(Mode.VERIFY);
+    assertThat(parse(Map.of("BACKUP_BUCKET", "b")).effectiveMode()).isEqualTo(Mode.BACKUP);
+  }
+
+  @Test
   void objectLockForcesPartChecksums() {
     S3Settings s =
         parse(

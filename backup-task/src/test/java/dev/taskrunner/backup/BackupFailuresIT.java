@@ -74,7 +74,7 @@ class BackupFailuresIT {
     env.putAll(s3.env(BUCKET));
     env.put("BACKUP_S3_ENDPOINT", proxy.endpoint().toString());
     env.put("BACKUP_PREFIX", "t-" + Long.toHexString(System.nanoTime()));
-    env.put("RETRY_INITIAL_DELAY", "50ms");
+    env.put("BACKUP_RETRY_INITIAL_DELAY", "50ms");
     return env;
   }
 

@@ -90,12 +90,7 @@ class BackupRoundTripIT {
 
     String target = "shop_" + format + "_" + compression;
     TaskProcess restore =
-        run(
-            env(),
-            "--mode=restore",
-            "--key=" + key,
-            "--target-database=" + target,
-            "--create-target");
+        run(env(), "restore", "--key=" + key, "--target-database=" + target, "--create-target");
     assertThat(restore.exitCode()).as(restore.stdout() + restore.stderr()).isZero();
     assertThat(restore.events("restore.completed")).hasSize(1);
     assertThat(db.fingerprint(target, "items")).isEqualTo(db.fingerprint("shop", "items"));

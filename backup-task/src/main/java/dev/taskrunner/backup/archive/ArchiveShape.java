@@ -6,13 +6,15 @@ import java.util.Arrays;
 /**
  * Cheap structural checks on pg_dump's output while it streams past, so that an empty or visibly
  * truncated archive is never reported as a success even without {@code --verify}: a custom archive
- * starts with {@code PGDMP}; a plain dump ends with pg_dump's "dump complete" trailer; a tar
- * archive is whole 512-byte blocks ending in zero blocks.
+ * starts with {@code PGDMP}; a plain dump ends with pg_dump's (or pg_dumpall's) "dump complete"
+ * trailer; a tar archive is whole 512-byte blocks ending in zero blocks.
  */
 public final class ArchiveShape {
   private static final byte[] CUSTOM_MAGIC = "PGDMP".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] PLAIN_TRAILER =
-      "-- PostgreSQL database dump complete".getBytes(StandardCharsets.US_ASCII);
+  // pg_dump ends with "-- PostgreSQL database dump complete", pg_dumpall with "-- PostgreSQL
+  // database cluster dump complete".
+  private static final java.util.regex.Pattern PLAIN_TRAILER =
+      java.util.regex.Pattern.compile("-- PostgreSQL database (cluster )?dump complete");
   private static final int TAIL = 1024;
 
   private final ArchiveFormat format;
@@ -62,7 +64,7 @@ public final class ArchiveShape {
                 (int) Math.max(0, TAIL - total),
                 (int) Math.min(TAIL, total),
                 StandardCharsets.US_ASCII);
-        yield end.contains(new String(PLAIN_TRAILER, StandardCharsets.US_ASCII))
+        yield PLAIN_TRAILER.matcher(end).find()
             ? null
             : "plain dump lacks pg_dump's 'dump complete' trailer (truncated)";
       }

@@ -7,6 +7,7 @@ import dev.taskrunner.backup.archive.Compression;
 import dev.taskrunner.backup.postgres.ConnectionSettings;
 import dev.taskrunner.backup.postgres.PgClientTools;
 import dev.taskrunner.backup.postgres.PgPassFile;
+import dev.taskrunner.backup.postgres.PgServiceFile;
 import dev.taskrunner.backup.postgres.ProcessOutputLog;
 import dev.taskrunner.backup.storage.Manifest;
 import dev.taskrunner.backup.storage.MultipartUploadSink;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -96,17 +98,18 @@ public final class DatabaseBackup {
         .with("database_bytes", databaseBytes)
         .info(LOG, "backing up {} to {}", database, key.key());
 
+    Optional<PgServiceFile> serviceFile = serviceFile(globals ? "postgres" : database);
     List<String> command = new ArrayList<>();
     if (globals) {
       command.addAll(List.of(tools.program("pg_dumpall"), "--globals-only", "--no-password"));
-      command.add("--dbname=" + PgClientTools.conninfoDatabase("postgres"));
+      command.add(PgClientTools.dbnameArgument("postgres", serviceFile));
     } else {
       command.addAll(
           List.of(
               tools.program("pg_dump"),
               "--format=" + format.pgDumpFlag(),
               "--no-password",
-              "--dbname=" + PgClientTools.conninfoDatabase(database)));
+              PgClientTools.dbnameArgument(database, serviceFile)));
       if (format == ArchiveFormat.CUSTOM) {
         // -Z0 unless pg_dump compresses: our compressor then runs on the other core.
         int level = compression == Compression.PGDUMP ? settings.compressionLevel() : 0;
@@ -129,7 +132,10 @@ public final class DatabaseBackup {
                 ? PgPassFile.write(connection.password().get())
                 : null;
         ShutdownCoordinator.Registration removePassFile =
-            shutdown.register("remove password file", () -> closeQuietly(passFile))) {
+            shutdown.register("remove password file", () -> closeQuietly(passFile));
+        ShutdownCoordinator.Registration removeServiceFile =
+            shutdown.register(
+                "remove service file", () -> serviceFile.ifPresent(PgServiceFile::close))) {
       MultipartUploadSink sink =
           MultipartUploadSink.start(
               store.client(),
@@ -150,8 +156,10 @@ public final class DatabaseBackup {
       try (ProgressReporter dumpProgress =
               ctx.progress("backup.dump", "bytes", dumped::get, () -> -1);
           ProgressReporter uploadProgress =
-              ctx.progress("backup.upload", "bytes", sink::bytesUploaded, () -> -1)) {
-        dump = tools.builder(connection, passFile, command).start();
+              ctx.progress("backup.upload", "bytes", sink::bytesUploaded, () -> -1);
+          ProgressReporter partProgress =
+              ctx.progress("backup.parts", "parts", sink::partsUploaded, () -> -1)) {
+        dump = tools.builder(connection, passFile, serviceFile.orElse(null), command).start();
         Process dumpProcess = dump;
         ProcessOutputLog dumpLog =
             ProcessOutputLog.follow(globals ? "pg_dumpall" : "pg_dump", dump);
@@ -311,7 +319,16 @@ public final class DatabaseBackup {
         if (verifier != null && verifier.isAlive()) {
           verifier.destroyForcibly();
         }
+        serviceFile.ifPresent(PgServiceFile::close);
       }
+    }
+  }
+
+  private static Optional<PgServiceFile> serviceFile(String database) throws IOException {
+    try {
+      return PgServiceFile.forDatabase(database);
+    } catch (IllegalArgumentException e) {
+      throw TaskFailure.usage("database_name", e.getMessage());
     }
   }
 

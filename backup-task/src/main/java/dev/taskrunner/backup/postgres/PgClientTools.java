@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +50,15 @@ public record PgClientTools(String binDir) {
    */
   public ProcessBuilder builder(
       ConnectionSettings settings, PgPassFile passFile, List<String> command) {
+    return builder(settings, passFile, null, command);
+  }
+
+  /** As {@link #builder(ConnectionSettings, PgPassFile, List)}, plus a service file (or null). */
+  public ProcessBuilder builder(
+      ConnectionSettings settings,
+      PgPassFile passFile,
+      PgServiceFile serviceFile,
+      List<String> command) {
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> SECRET_VARIABLE.matcher(k).matches() && !k.endsWith("_FILE"));
@@ -62,6 +72,9 @@ public record PgClientTools(String binDir) {
     if (passFile != null) {
       env.put("PGPASSFILE", passFile.path().toString());
     }
+    if (serviceFile != null) {
+      env.put("PGSERVICEFILE", serviceFile.path().toString());
+    }
     return builder;
   }
 
@@ -71,5 +84,16 @@ public record PgClientTools(String binDir) {
    */
   public static String conninfoDatabase(String database) {
     return "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  /**
+   * The {@code --dbname=} argument for {@code database}: a conninfo string, or {@code
+   * service=taskrunner} when the name travels in a {@link PgServiceFile} instead of argv.
+   */
+  public static String dbnameArgument(String database, Optional<PgServiceFile> serviceFile) {
+    return "--dbname="
+        + (serviceFile.isPresent()
+            ? "service=" + PgServiceFile.SERVICE
+            : conninfoDatabase(database));
   }
 }

@@ -6,6 +6,7 @@ import dev.taskrunner.backup.archive.BackupKey;
 import dev.taskrunner.backup.postgres.ConnectionSettings;
 import dev.taskrunner.backup.postgres.PgClientTools;
 import dev.taskrunner.backup.postgres.PgPassFile;
+import dev.taskrunner.backup.postgres.PgServiceFile;
 import dev.taskrunner.backup.postgres.PostgresServer;
 import dev.taskrunner.backup.postgres.ProcessOutputLog;
 import dev.taskrunner.backup.storage.Manifest;
@@ -113,14 +114,35 @@ public final class ArchiveRestorer {
               + expected.size
               + " (truncated or replaced)");
     }
-    ArchiveFormat format = key.format();
-    if (target.isPresent() && settings.createTarget()) {
-      PostgresServer server = new PostgresServer(connection);
-      if (!server.exists("postgres", target.get())) {
-        server.createDatabase("postgres", target.get());
-        LOG.info("created database {}", target.get());
-      }
+    Optional<PgServiceFile> serviceFile;
+    try {
+      serviceFile = target.isPresent() ? PgServiceFile.forDatabase(target.get()) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      throw TaskFailure.usage("database_name", e.getMessage());
     }
+    try {
+      if (target.isPresent() && settings.createTarget()) {
+        PostgresServer server = new PostgresServer(connection);
+        if (!server.exists("postgres", target.get())) {
+          server.createDatabase("postgres", target.get());
+          LOG.info("created database {}", target.get());
+        }
+      }
+      stream(key, target, settings, start, expected, serviceFile);
+    } finally {
+      serviceFile.ifPresent(PgServiceFile::close);
+    }
+  }
+
+  private void stream(
+      BackupKey key,
+      Optional<String> target,
+      RestoreSettings settings,
+      Instant start,
+      Expected expected,
+      Optional<PgServiceFile> serviceFile)
+      throws Exception {
+    ArchiveFormat format = key.format();
     List<String> command = new ArrayList<>();
     if (target.isEmpty()) {
       if (format.restoredWithPgRestore()) {
@@ -133,7 +155,7 @@ public final class ArchiveRestorer {
               "--no-password",
               "--single-transaction",
               "--exit-on-error",
-              "--dbname=" + PgClientTools.conninfoDatabase(target.get())));
+              PgClientTools.dbnameArgument(target.get(), serviceFile)));
       command.addAll(settings.extraArgs());
     } else {
       command.addAll(
@@ -144,7 +166,7 @@ public final class ArchiveRestorer {
               "--no-psqlrc",
               "--set=ON_ERROR_STOP=1",
               "--single-transaction",
-              "--dbname=" + PgClientTools.conninfoDatabase(target.get()),
+              PgClientTools.dbnameArgument(target.get(), serviceFile),
               "--file=-"));
       command.addAll(settings.extraArgs());
     }
@@ -156,7 +178,9 @@ public final class ArchiveRestorer {
         ProgressReporter progress =
             ctx.progress("backup.restore", "bytes", read::get, () -> expected.size)) {
       Process child =
-          command.isEmpty() ? null : tools.builder(connection, passFile, command).start();
+          command.isEmpty()
+              ? null
+              : tools.builder(connection, passFile, serviceFile.orElse(null), command).start();
       ProcessOutputLog childLog =
           child == null ? null : ProcessOutputLog.follow(tool(command), child);
       try (ShutdownCoordinator.Registration stop =

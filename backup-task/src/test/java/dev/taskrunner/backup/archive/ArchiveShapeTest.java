@@ -41,6 +41,17 @@ class ArchiveShapeTest {
   }
 
   @Test
+  void pgDumpallGlobalsEndWithTheClusterTrailer() {
+    byte[] globals =
+        ("--\n-- PostgreSQL database cluster dump\n--\nCREATE ROLE x;\n"
+                + "--\n-- PostgreSQL database cluster dump complete\n--\n\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    assertThat(fed(ArchiveFormat.PLAIN, globals).problem()).isNull();
+    byte[] cut = "--\n-- PostgreSQL database cluster dump\n--\nCREATE ROLE x;\n".getBytes();
+    assertThat(fed(ArchiveFormat.PLAIN, cut).problem()).contains("truncated");
+  }
+
+  @Test
   void tarMustEndInZeroBlocks() {
     byte[] whole = new byte[4096];
     whole[0] = 'a';
