@@ -65,7 +65,7 @@ public final class FileScanner {
     Set<Path> out = new LinkedHashSet<>();
     if (Files.isDirectory(base)) {
       try (Stream<Path> walk = Files.walk(base, MAX_GLOB_DEPTH)) {
-        walk.filter(p -> !p.getFileName().toString().startsWith(".."))
+        walk.filter(p -> !insideSecretVolumeInternals(base, p))
             .filter(p -> !Files.isDirectory(p))
             .filter(matcher::matches)
             .sorted()
@@ -149,6 +149,16 @@ public final class FileScanner {
     }
     out.sort(null);
     return out;
+  }
+
+  /** True below a {@code ..data}-style entry, whose files the top-level links already expose. */
+  private static boolean insideSecretVolumeInternals(Path base, Path p) {
+    for (Path part : base.relativize(p)) {
+      if (part.toString().startsWith("..")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean isGlob(String spec) {
