@@ -185,6 +185,12 @@ public final class CleanupCommand implements TaskCommand {
   /** Seams for tests that drive the command in-process; production: none. */
   WalkSeams seams = WalkSeams.NONE;
 
+  /**
+   * The run's counters. A field, not a local: the metrics read them weakly and are pushed after
+   * {@link #run} returned, so they must stay reachable as long as the command.
+   */
+  private CleanupStats stats;
+
   @Override
   public ExitCode run(RunContext ctx) throws Exception {
     Instant now = ctx.clock().instant();
@@ -197,9 +203,29 @@ public final class CleanupCommand implements TaskCommand {
     }
   }
 
+  /**
+   * The image build's AOT training run: parses and validates everything (roots by syntax only),
+   * builds the walker, its counters and metrics, and judges a timestamp, so those classes land in
+   * the cache. It opens, stats and lists nothing under a root, reads no lock table, and pushes
+   * nothing (the launcher skips the push in training).
+   */
   @Override
   public void train(RunContext ctx) throws Exception {
-    settings(ctx.clock().instant());
+    WalkSettings settings = settings(ctx.clock().instant());
+    for (String root : roots) {
+      RootGuard.checkSyntax(root, allowDangerousRoot);
+    }
+    stats = new CleanupStats();
+    stats.bind(ctx.meters());
+    new SecureTreeWalker(
+        settings,
+        stats,
+        WalkSeams.NONE,
+        new CandidateReport(true, 0),
+        new LockTable(Path.of("/proc/locks"), Long.MAX_VALUE));
+    settings.rule().judge(ctx.clock().instant());
+    EntryName.display("training\nrun");
+    stats.tally().logSummary(LOG, "cleanup.errors");
   }
 
   private ExitCode clean(RunContext ctx, WalkSettings settings, List<PinnedRoot> pinned)
@@ -208,11 +234,12 @@ public final class CleanupCommand implements TaskCommand {
     if (maxDelete != null || maxDeleteFraction != null) {
       brake(settings, pinned, locks);
     }
-    CleanupStats stats = new CleanupStats();
+    stats = new CleanupStats();
     stats.bind(ctx.meters());
     AtomicLong elapsedNanos = new AtomicLong();
     Gauge.builder("taskrunner.cleanup.duration.seconds", elapsedNanos, n -> n.get() / 1e9)
         .description("Wall time of the cleanup passes")
+        .strongReference(true)
         .register(ctx.meters());
     CandidateReport report = new CandidateReport(settings.dryRun(), reportLimit);
     SecureTreeWalker walker = new SecureTreeWalker(settings, stats, seams, report, locks);

@@ -83,7 +83,9 @@ public final class CleanupStats {
 
   /**
    * Registers the {@code taskrunner_cleanup_*} metrics on these counters. Every reason is
-   * registered up front so alerts see a 0 series rather than a missing one.
+   * registered up front so alerts see a 0 series rather than a missing one. Function counters hold
+   * their source weakly: the caller must keep this object reachable until the push, or a GC in
+   * between makes every counter report 0 (found by CleanupTaskIT).
    */
   public void bind(MeterRegistry registry) {
     counter(registry, "taskrunner.cleanup.files.scanned", scanned, "Entries examined");

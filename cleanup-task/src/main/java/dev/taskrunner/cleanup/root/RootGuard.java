@@ -33,8 +33,11 @@ public final class RootGuard {
 
   private RootGuard() {}
 
-  /** Validates and opens a root; throws {@link TaskFailure} with exit 2 when it is refused. */
-  public static PinnedRoot pin(String configured, boolean allowDangerous) {
+  /**
+   * The checks that need no file system access (syntax, system directories); throws {@link
+   * TaskFailure} with exit 2 when the root is refused. {@link #pin} runs them first.
+   */
+  public static Path checkSyntax(String configured, boolean allowDangerous) {
     Path path = validateSyntax(configured);
     if (!allowDangerous) {
       for (Path system : SYSTEM_DIRS) {
@@ -44,6 +47,12 @@ public final class RootGuard {
         }
       }
     }
+    return path;
+  }
+
+  /** Validates and opens a root; throws {@link TaskFailure} with exit 2 when it is refused. */
+  public static PinnedRoot pin(String configured, boolean allowDangerous) {
+    Path path = checkSyntax(configured, allowDangerous);
     // lstat every component from the top: a symbolic link anywhere fails closed.
     Path prefix = path.getRoot();
     BasicFileAttributes attrs = null;

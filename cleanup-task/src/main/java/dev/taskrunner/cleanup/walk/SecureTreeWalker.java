@@ -56,7 +56,10 @@ public final class SecureTreeWalker {
   private static final long BLOCK = 4096;
 
   private final WalkSettings settings;
-  private final CleanupStats stats;
+  private final CleanupStats results;
+  // The counters the current pass writes: the run's, or scratch ones while the size-budget pass
+  // re-lists the tree (its scans and skips were counted by the age pass already).
+  private volatile CleanupStats stats;
   private final WalkSeams seams;
   private final CandidateListener listener;
   private final LockTable locks;
@@ -67,8 +70,12 @@ public final class SecureTreeWalker {
   private volatile boolean stopped;
   private volatile ConcurrentLinkedQueue<Held> collected;
 
-  /** A file seen by the size-budget pass. */
-  private record Held(DirNode dir, Path name, Object fileKey, FileTime time, long bytes) {}
+  /**
+   * A file seen by the size-budget pass; {@code deletable} is false for files that count towards
+   * the size but are kept whatever happens (future-dated, one of the keep-newest).
+   */
+  private record Held(
+      DirNode dir, Path name, Object fileKey, FileTime time, long bytes, boolean deletable) {}
 
   public SecureTreeWalker(
       WalkSettings settings,
@@ -77,6 +84,7 @@ public final class SecureTreeWalker {
       CandidateListener listener,
       LockTable locks) {
     this.settings = settings;
+    this.results = stats;
     this.stats = stats;
     this.seams = seams;
     this.listener = listener;
@@ -114,12 +122,17 @@ public final class SecureTreeWalker {
   /**
    * Deletes oldest-first until the selected files of all roots together allocate at most {@code
    * maxBytes} (an inode with several links in the trees counted once). Considers every selected
-   * file, not only old ones; keeps future-dated, locked and keep-newest files. Holds one small
-   * record per file in memory.
+   * file, not only old ones; future-dated, locked and keep-newest files count towards the size but
+   * are kept. Holds one small record per file in memory.
    */
   public void enforceBudget(List<PinnedRoot> roots, long maxBytes) throws InterruptedException {
     collected = new ConcurrentLinkedQueue<>();
-    walk(roots);
+    stats = new CleanupStats();
+    try {
+      walk(roots);
+    } finally {
+      stats = results;
+    }
     List<Held> files = new ArrayList<>(collected);
     collected = null;
     Map<Object, Integer> links = new HashMap<>();
@@ -136,7 +149,7 @@ public final class SecureTreeWalker {
       if (total <= maxBytes || stopped) {
         break;
       }
-      if (deleteForBudget(h)) {
+      if (h.deletable() && deleteForBudget(h)) {
         if (links.merge(h.fileKey(), -1, Integer::sum) == 0) {
           total -= h.bytes();
         }
@@ -352,19 +365,21 @@ public final class SecureTreeWalker {
       return;
     }
     Age age = settings.rule().judge(time.toInstant());
+    boolean kept = keep != null && keep.contains(name);
+    long bytes = allocated(attrs);
+    if (collected != null) {
+      if (attrs.isRegularFile()) {
+        collected.add(
+            new Held(dir, name, attrs.fileKey(), time, bytes, age != Age.FUTURE && !kept));
+      }
+      return;
+    }
     if (age == Age.FUTURE) {
       stats.skip(SkipReason.FUTURE);
       return;
     }
-    if (keep != null && keep.contains(name)) {
+    if (kept) {
       stats.skip(SkipReason.KEEP_NEWEST);
-      return;
-    }
-    long bytes = allocated(attrs);
-    if (collected != null) {
-      if (attrs.isRegularFile()) {
-        collected.add(new Held(dir, name, attrs.fileKey(), time, bytes));
-      }
       return;
     }
     if (age == Age.YOUNG) {

@@ -151,6 +151,52 @@ class SecureTreeWalkerTest {
   }
 
   @Test
+  @DisplayName("S2: an ancestor swapped while inside, its handle evicted: re-opening fails closed")
+  void ancestorSwappedAfterItsHandleWasEvicted() throws Exception {
+    // Old empty directories that a walker following the link would find and remove.
+    Files.createDirectories(victim.resolve("b/c/d/e"));
+    for (String d : List.of("b/c/d/e", "b/c/d", "b/c", "b")) {
+      Files.setLastModifiedTime(victim.resolve(d), OLD);
+    }
+    file(root.resolve("a/b/c/d/e/old.log"), OLD);
+    for (String d : List.of("a/b/c/d/e", "a/b/c/d", "a/b/c", "a/b", "a")) {
+      Files.setLastModifiedTime(root.resolve(d), OLD);
+    }
+    Map<String, String> victimBefore = snapshot(victim);
+    WalkSeams swap =
+        new WalkSeams() {
+          @Override
+          public void afterOpenDir(Path r, Path rel) {
+            if (rel.toString().equals("a/b/c/d/e")) {
+              swapForLink(root.resolve("a"), victim);
+            }
+          }
+        };
+    // One thread and the smallest handle cache (4): opening e evicts a's handle, so removing the
+    // emptied directories later must re-open "a" by name, and that name is now a link.
+    WalkSettings s =
+        new WalkSettings(
+            WalkFixture.rule30d(),
+            AgeBy.MTIME,
+            PathFilter.all(),
+            SymlinkPolicy.IGNORE,
+            true,
+            Integer.MAX_VALUE,
+            false,
+            0,
+            false,
+            1,
+            4);
+    CleanupStats stats = walk(s, swap, root);
+    assertThat(snapshot(victim)).isEqualTo(victimBefore);
+    assertThat(root.resolve("a.moved/b/c/d/e")).doesNotExist();
+    assertThat(stats.deleted.sum()).isEqualTo(1);
+    assertThat(stats.errors(ErrorReason.SYMLINK_RACE) + stats.errors(ErrorReason.RACE))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(Files.isSymbolicLink(root.resolve("a"))).isTrue();
+  }
+
+  @Test
   @DisplayName("S10 apache/groovy#2656, IO-702: symlinks to outside dirs and dangling links")
   void symlinksAreNeverFollowed() throws Exception {
     Path important = Files.createDirectories(tmp.resolve("important"));
