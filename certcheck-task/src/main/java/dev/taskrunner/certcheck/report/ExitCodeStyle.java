@@ -7,9 +7,9 @@ import dev.taskrunner.common.ExitCode;
  * How a run's results become an exit code.
  *
  * <p>{@code standard} (the shared table): 4 when any target is at WARN or worse (findings win over
- * scan failures, so an expired certificate is never hidden behind an unreachable neighbour); else 1
- * when no target could be checked at all (the scanner's network is probably down, a retry may
- * help); else 3 when some could not; else 0.
+ * scan failures, so an expired certificate is never hidden behind an unreachable neighbour); else 3
+ * when any target could not be checked (unreachable, timeout, unreadable file); else 0. Exit 1 is
+ * left to the launcher for unexpected failures of the task itself.
  *
  * <p>{@code nagios}: 2 when any target is CRITICAL, else 1 when any is WARNING, else 3 when any is
  * UNKNOWN, else 0 (check_ssl_cert and ssl-cert-check give the same numbers).
@@ -37,7 +37,7 @@ public enum ExitCodeStyle {
       return ExitCode.FINDINGS;
     }
     if (summary.failures() > 0) {
-      return summary.failures() == summary.targets() ? ExitCode.FAILED : ExitCode.PARTIAL;
+      return ExitCode.PARTIAL;
     }
     return ExitCode.SUCCESS;
   }
