@@ -42,7 +42,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -50,13 +49,14 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 @Command(
     name = "backup-task",
     mixinStandardHelpOptions = true,
+    customSynopsis = "backup-task [backup|restore|verify|retention] [OPTIONS]",
     versionProvider = TaskVersion.class,
     sortOptions = false,
     description = {
       "Streams pg_dump into S3-compatible storage; the object appears only when complete and"
           + " verified.",
       "",
-      "Modes (first word, or --mode / BACKUP_MODE):",
+      "Modes (the first word, or --mode / BACKUP_MODE; default backup):",
       "  backup     dump --database (or --all-databases) to S3, then apply retention",
       "  restore    stream --key K (or --latest --database D) into pg_restore/psql",
       "  verify     re-read --key K (or --latest): size, sha256, pg_restore readability",
@@ -72,14 +72,6 @@ public final class BackupCommand implements TaskCommand {
       defaultValue = "backup",
       description = "What this run does. Default: ${DEFAULT-VALUE}.")
   Mode mode;
-
-  @Parameters(
-      index = "0",
-      arity = "0..1",
-      paramLabel = "MODE",
-      description =
-          "The mode as a subcommand word (backup-task restore --latest ...); overrides --mode.")
-  Mode modeWord;
 
   // --- PostgreSQL -------------------------------------------------------------------------
 
@@ -617,7 +609,25 @@ public final class BackupCommand implements TaskCommand {
   // --- configuration to records -----------------------------------------------------------
 
   Mode effectiveMode() {
-    return modeWord != null ? modeWord : mode;
+    return mode;
+  }
+
+  /**
+   * Lets the mode be the first word, as a subcommand ({@code backup-task restore --latest ...}): it
+   * becomes {@code --mode=WORD}, so the effective configuration shows it and its source.
+   */
+  static String[] modeWordAsFlag(String[] args) {
+    if (args.length == 0) {
+      return args;
+    }
+    for (Mode m : Mode.values()) {
+      if (m.name().equalsIgnoreCase(args[0])) {
+        String[] out = args.clone();
+        out[0] = "--mode=" + m.name().toLowerCase(Locale.ROOT);
+        return out;
+      }
+    }
+    return args;
   }
 
   S3Settings s3Settings() {

@@ -7,6 +7,9 @@ public final class BackupMain {
   private BackupMain() {}
 
   public static void main(String[] args) {
-    TaskLauncher.launch(new TaskLauncher.Task("backup", "BACKUP_"), new BackupCommand(), args);
+    TaskLauncher.launch(
+        new TaskLauncher.Task("backup", "BACKUP_"),
+        new BackupCommand(),
+        BackupCommand.modeWordAsFlag(args));
   }
 }

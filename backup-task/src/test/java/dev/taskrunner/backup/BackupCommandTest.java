@@ -56,8 +56,14 @@ class BackupCommandTest {
 
   @Test
   void theModeCanBeGivenAsASubcommandWord() {
-    assertThat(parse(Map.of("BACKUP_BUCKET", "b"), "restore", "--latest").effectiveMode())
+    assertThat(
+            parse(
+                    Map.of("BACKUP_BUCKET", "b"),
+                    BackupCommand.modeWordAsFlag(new String[] {"restore", "--latest"}))
+                .effectiveMode())
         .isEqualTo(Mode.RESTORE);
+    assertThat(BackupCommand.modeWordAsFlag(new String[] {"--database=restore"}))
+        .containsExactly("--database=restore");
     assertThat(parse(Map.of("BACKUP_MODE", "verify", "BACKUP_BUCKET", "b")).effectiveMode())
         .isEqualTo(Mode.VERIFY);
     assertThat(parse(Map.of("BACKUP_BUCKET", "b")).effectiveMode()).isEqualTo(Mode.BACKUP);
