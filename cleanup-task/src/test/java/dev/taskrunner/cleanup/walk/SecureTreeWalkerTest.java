@@ -475,6 +475,93 @@ class SecureTreeWalkerTest {
   }
 
   @Test
+  @DisplayName("LOGBACK-1531, logback#728: age pass, then the budget; kept files count, stay")
+  void budgetAfterAgePassOnAMixedTree() throws Exception {
+    // Per directory: 2 old files (40, 41 d), 2 young (2, 3 d), 16 KiB each; plus a future file.
+    for (String d : List.of("x", "y")) {
+      for (int age : List.of(40, 41, 2, 3)) {
+        file(
+            root.resolve(d + "/f" + age + ".log"),
+            FileTime.from(NOW.minus(Duration.ofDays(age))),
+            16384);
+      }
+    }
+    file(root.resolve("x/skewed.log"), FileTime.from(NOW.plus(Duration.ofDays(5))), 16384);
+    WalkSettings keepOne =
+        new WalkSettings(
+            WalkFixture.rule30d(),
+            AgeBy.MTIME,
+            PathFilter.all(),
+            SymlinkPolicy.IGNORE,
+            false,
+            Integer.MAX_VALUE,
+            false,
+            1,
+            false,
+            2,
+            64);
+    CleanupStats stats = new CleanupStats();
+    try (PinnedRoot pinned = RootGuard.pin(root.toString(), false)) {
+      SecureTreeWalker walker =
+          new SecureTreeWalker(
+              keepOne, stats, WalkSeams.NONE, CandidateListener.NONE, LockTable.system());
+      walker.walk(List.of(pinned));
+      // Age pass: f40, f41 of both dirs go (the newest, f2 or skewed, is kept anyway).
+      assertThat(stats.deleted.sum()).isEqualTo(4);
+      // Left: x/{f2,f3,skewed}, y/{f2,f3} = 5 x 16 KiB. Budget 2 x 16 KiB: the future file and
+      // the keep-newest y/f2 count but stay, so y/f3, x/f3 and x/f2 go, oldest first.
+      walker.enforceBudget(List.of(pinned), 2 * 16384);
+    }
+    assertThat(root.resolve("x/skewed.log")).exists();
+    assertThat(root.resolve("y/f2.log")).exists();
+    assertThat(root.resolve("x/f3.log")).doesNotExist();
+    assertThat(root.resolve("y/f3.log")).doesNotExist();
+    assertThat(root.resolve("x/f2.log")).doesNotExist();
+    assertThat(stats.deleted.sum()).isEqualTo(7);
+    // The budget pass re-lists the tree without counting it twice.
+    assertThat(stats.scanned.sum()).isEqualTo(2 + 9);
+    assertThat(stats.skipped(SkipReason.FUTURE)).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("mount points are not crossed unless --cross-mounts")
+  void mountPointsAreNotCrossed() throws Exception {
+    Path mnt = Files.createDirectories(root.resolve("mnt"));
+    Process mount =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "none", mnt.toString())
+            .redirectErrorStream(true)
+            .start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        mount.waitFor() == 0, "needs CAP_SYS_ADMIN to mount a tmpfs (the test runs as root in CI)");
+    try {
+      file(mnt.resolve("old.log"), OLD);
+      file(root.resolve("plain/old.log"), OLD);
+      CleanupStats stats = walk(WalkFixture.defaults(), WalkSeams.NONE, root);
+      assertThat(mnt.resolve("old.log")).exists();
+      assertThat(root.resolve("plain/old.log")).doesNotExist();
+      assertThat(stats.skipped(SkipReason.MOUNT_POINT)).isEqualTo(1);
+
+      WalkSettings cross =
+          new WalkSettings(
+              WalkFixture.rule30d(),
+              AgeBy.MTIME,
+              PathFilter.all(),
+              SymlinkPolicy.IGNORE,
+              false,
+              Integer.MAX_VALUE,
+              true,
+              0,
+              false,
+              2,
+              64);
+      walk(cross, WalkSeams.NONE, root);
+      assertThat(mnt.resolve("old.log")).doesNotExist();
+    } finally {
+      sh("umount '" + mnt + "'");
+    }
+  }
+
+  @Test
   void dryRunChangesNothingAndReportsCandidates() throws Exception {
     file(root.resolve("old.log"), OLD);
     file(root.resolve("a/old.log"), OLD);

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# cleanup-task vs find -delete vs tmpreaper (issue 4's benchmark). Outside CI; needs root only for
+# dropping the page cache if DROP_CACHES=1. Usage:
+#   benchmarks/cleanup/bench.sh            # 200 x 1,000 tree, 5 interleaved rounds, then 2,000,000 in one dir
+#   ROUNDS=3 SKIP_HUGE=1 benchmarks/cleanup/bench.sh
+# Each timed run gets a fresh copy of the master tree (cp -a + sync, not timed); every run must
+# leave exactly the young half, or the script stops. cleanup-task runs with the image's JVM flags
+# and an AOT cache recorded by its training run, JVM start-up included in the time.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+ROUNDS=${ROUNDS:-5}
+WORK=${BENCH_DIR:-/tmp/cleanup-bench}
+JAR=${JAR:-$repo/cleanup-task/target/cleanup-task.jar}
+JAVA=${JAVA:-${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java}
+DIRS=${DIRS:-200}
+FILES=${FILES:-1000}
+HUGE=${HUGE:-2000000}
+THREADS_ARG=${CLEANUP_THREADS:+--threads $CLEANUP_THREADS}
+
+[ -f "$JAR" ] || { echo "build the jar first: ./mvnw -B -ntp -o -pl cleanup-task package -DskipTests" >&2; exit 2; }
+command -v tmpreaper >/dev/null || { echo "tmpreaper missing: apt-get install tmpreaper" >&2; exit 2; }
+mkdir -p "$WORK/app"
+# A private copy of the jar and its lib/, so a concurrent build cannot swap it mid-benchmark.
+rm -rf "$WORK/app/lib"; cp -r "$(dirname "$JAR")/lib" "$WORK/app/lib"; cp "$JAR" "$WORK/app/task.jar"
+JAR=$WORK/app/task.jar
+
+# Same flags as docker/Dockerfile's ENTRYPOINT.
+JVM=(-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -XX:+UseSerialGC
+     -Xlog:all=warning:stderr)
+if [ "${NO_AOT:-0}" != 1 ]; then
+  rm -f "$WORK/app.aot"
+  TASKRUNNER_AOT_TRAIN=1 CLEANUP_ROOT=/nonexistent-training-root \
+    "$JAVA" -XX:AOTCacheOutput="$WORK/app.aot" "${JVM[@]}" -Xlog:aot=error:stderr -jar "$JAR" >/dev/null
+  JVM+=(-XX:AOTCache="$WORK/app.aot")
+fi
+
+master() { # name dirs files size
+  if [ ! -d "$WORK/$1" ]; then
+    echo "building $WORK/$1 ($2 x $3 files)" >&2
+    python3 "$here/make_tree.py" "$WORK/$1.tmp" "$2" "$3" "$4" && mv "$WORK/$1.tmp" "$WORK/$1"
+  fi
+}
+
+fresh() { # master
+  rm -rf "$WORK/run"
+  cp -a "$WORK/$1" "$WORK/run"
+  sync
+  if [ "${DROP_CACHES:-0}" = 1 ]; then echo 3 > /proc/sys/vm/drop_caches; fi
+}
+
+cmd_for() {
+  case "$1" in
+    find) echo "find $WORK/run -type f -mtime +30 -delete" ;;
+    tmpreaper) echo "tmpreaper --runtime=86400 --mtime 30d $WORK/run" ;;
+    cleanup) echo "$JAVA ${JVM[*]} -jar $JAR --root $WORK/run --older-than 30d $THREADS_ARG" ;;
+  esac
+}
+
+# Runs one tool on a fresh copy; appends "tool wall_s rss_kib" to $WORK/results.
+timed() { # tool master expected_left
+  fresh "$2"
+  # shellcheck disable=SC2046
+  /usr/bin/time -v -o "$WORK/time.txt" $(cmd_for "$1") > "$WORK/$1.out" 2> "$WORK/$1.err" || {
+    echo "$1 failed (exit $?):" >&2; tail -n 5 "$WORK/$1.err" "$WORK/$1.out" >&2; exit 1; }
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/time.txt")
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
+  left=$(find "$WORK/run" -type f | wc -l)
+  if [ "$left" -ne "$3" ]; then echo "$1 left $left files, expected $3" >&2; exit 1; fi
+  echo "$1 $wall $rss" | tee -a "$WORK/results" >&2
+}
+
+summary() { # title
+  python3 - "$WORK/results" "$1" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+by = {}
+for tool, wall, rss in rows:
+    by.setdefault(tool, []).append((float(wall), int(rss)))
+print("## " + sys.argv[2])
+print("| tool | runs | wall min | median | max | peak RSS max |")
+print("|---|---|---|---|---|---|")
+med = {}
+for tool, runs in by.items():
+    w = [r[0] for r in runs]
+    med[tool] = statistics.median(w)
+    print("| %s | %d | %.2f s | %.2f s | %.2f s | %.1f MiB |" % (tool, len(w), min(w), med[tool], max(w), max(r[1] for r in runs) / 1024))
+for peer in ("find", "tmpreaper"):
+    if "cleanup" in med and peer in med:
+        print("ratio cleanup/%s (median): %.2f" % (peer, med["cleanup"] / med[peer]))
+PY
+}
+
+echo "# cleanup benchmark $(date -u +%FT%TZ) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(df -T "$WORK" | awk 'NR==2 {print $2}')"
+master tree "$DIRS" "$FILES" 1024
+: > "$WORK/results"
+for r in $(seq 1 "$ROUNDS"); do
+  echo "round $r/$ROUNDS" >&2
+  timed find tree $((DIRS * FILES / 2))
+  timed tmpreaper tree $((DIRS * FILES / 2))
+  timed cleanup tree $((DIRS * FILES / 2))
+done
+summary "$DIRS dirs x $FILES files (1 KiB each, half 40 d old), $ROUNDS rounds"
+
+if [ "${SKIP_HUGE:-0}" != 1 ]; then
+  master huge 1 "$HUGE" 0
+  : > "$WORK/results"
+  timed find huge $((HUGE / 2))
+  timed cleanup huge $((HUGE / 2))
+  summary "$HUGE empty files in one directory (half old), 1 round each"
+fi
+rm -rf "$WORK/run"
