@@ -119,11 +119,6 @@ build_image() {
   fi
   log "docker build $PREFIX/$task:$VERSION"
   local start=$SECONDS
-  # The image without its AOT cache is kept too (…:<version>-noaot): the start-up benchmark
-  # compares both, and it is the same layers minus one file.
-  run_quiet "docker build $task (no aot)" docker build --pull=false "${args[@]}" --target app \
-    -t "$PREFIX/$task:$VERSION-noaot" -f "$here/Dockerfile" "$target" \
-    || die "docker build of $task failed"
   run_quiet "docker build $task" docker build --pull=false "${args[@]}" \
     -t "$PREFIX/$task:$VERSION" -f "$here/Dockerfile" "$target" \
     || die "docker build of $task failed"

@@ -1,7 +1,9 @@
 package dev.taskrunner.images;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The three task images and where their jars are built. Image names live here and nowhere else
@@ -13,6 +15,11 @@ public enum TaskImage {
   BACKUP,
   CLEANUP,
   CERTCHECK;
+
+  /** All three, as a stream. */
+  public static Stream<TaskImage> stream() {
+    return Arrays.stream(values());
+  }
 
   /** Task name as the launcher knows it: {@code backup}, {@code cleanup}, {@code certcheck}. */
   public String task() {
@@ -27,11 +34,6 @@ public enum TaskImage {
   /** The image under test, e.g. {@code taskrunner/cleanup-task:0.1.0-SNAPSHOT}. */
   public String image() {
     return prefix() + "/" + module() + ":" + tag();
-  }
-
-  /** The same image built without its AOT cache ({@code build.sh} keeps it for the benchmark). */
-  public String imageWithoutAotCache() {
-    return image() + "-noaot";
   }
 
   /** The task's thin jar, as the image build copies it ({@code <module>/target/<module>.jar}). */

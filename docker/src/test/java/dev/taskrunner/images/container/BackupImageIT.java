@@ -3,6 +3,7 @@ package dev.taskrunner.images.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskrunner.images.TaskImage;
+import dev.taskrunner.images.monitoring.MonitoringQueries;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -36,6 +37,7 @@ class BackupImageIT {
 
   private static Network network;
   private static GenericContainer<?> postgres;
+  private static PushgatewayContainer gateway;
   private static S3Proxy s3;
   private static BlobStoreContext blobs;
   private static int s3Port;
@@ -54,6 +56,8 @@ class BackupImageIT {
             .waitingFor(Wait.forLogMessage(".*database system is ready to accept connections.*", 2))
             .withStartupTimeout(Duration.ofMinutes(2));
     postgres.start();
+    gateway = new PushgatewayContainer(network);
+    gateway.start();
     psql(
         "app",
         "CREATE TABLE item (id int PRIMARY KEY, name text, payload bytea);"
@@ -93,6 +97,9 @@ class BackupImageIT {
     if (postgres != null) {
       postgres.stop();
     }
+    if (gateway != null) {
+      gateway.stop();
+    }
     if (network != null) {
       network.close();
     }
@@ -130,11 +137,14 @@ class BackupImageIT {
 
   @Test
   void backupThenRestoreWithTheSameImageGivesTheSameData() throws Exception {
-    TaskRun backup = backupTask().run();
+    TaskRun backup = backupTask().withEnv("PUSHGATEWAY_URL", PushgatewayContainer.URL).run();
     assertThat(backup.exitCode()).as(backup.describe()).isZero();
     assertThat(backup.events("backup.completed")).as(backup.describe()).hasSize(1);
     assertThat(backup.stdout() + backup.stderr()).doesNotContain(DB_PASSWORD, S3_SECRET);
     assertThat(blobs.getBlobStore().list(BUCKET)).isNotEmpty();
+    assertThat(gateway.metricNames())
+        .as("pushed by %s; docker/kubernetes/monitoring uses them", TaskImage.BACKUP.image())
+        .containsAll(MonitoringQueries.metricNames(TaskImage.BACKUP));
 
     TaskRun restore =
         backupTask()

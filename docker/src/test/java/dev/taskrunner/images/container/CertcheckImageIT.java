@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskrunner.images.TaskImage;
+import dev.taskrunner.images.monitoring.MonitoringQueries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +97,28 @@ class CertcheckImageIT {
     assertThat(run.events("certcheck.result"))
         .as(run.describe())
         .anySatisfy(r -> assertThat(r.path("days_left").asLong()).isBetween(9L, 10L));
+  }
+
+  @Test
+  void pushesTheMetricsTheAlertsAndTheDashboardUse() {
+    try (PushgatewayContainer gateway = new PushgatewayContainer(network)) {
+      gateway.start();
+      TaskRun run =
+          certcheck()
+              .withFileSystemBind(secretVolume.toString(), "/etc/tls", BindMode.READ_ONLY)
+              .withEnv("CERTCHECK_TARGET", HOST + ":" + PORT)
+              .withEnv("CERTCHECK_FILE", "/etc/tls/tls.crt")
+              .withEnv("PUSHGATEWAY_URL", PushgatewayContainer.URL)
+              .run();
+      assertThat(run.exitCode()).as(run.describe()).isEqualTo(4);
+      // Exit 4 (findings) is not a success: the last-success gauge is rightly absent.
+      Set<String> expected = new TreeSet<>(MonitoringQueries.metricNames(TaskImage.CERTCHECK));
+      expected.remove("taskrunner_last_success_timestamp_seconds");
+      assertThat(gateway.metricNames())
+          .as("pushed by %s; docker/kubernetes/monitoring uses them", TaskImage.CERTCHECK.image())
+          .containsAll(expected)
+          .doesNotContain("taskrunner_last_success_timestamp_seconds");
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.taskrunner.images.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskrunner.images.TaskImage;
+import dev.taskrunner.images.monitoring.MonitoringQueries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.BindMode;
+import org.testcontainers.containers.Network;
 
 /**
  * The log-cleanup CronJob, in a container: a mounted volume (as the app's log volume is in the pod)
@@ -83,6 +85,26 @@ class CleanupImageIT {
     assertThat(names().toList())
         .containsExactly(
             "app/new-0.log", "app/new-1.log", "app/new-2.log", "app/new-3.log", "app/new-4.log");
+  }
+
+  @Test
+  void pushesTheMetricsTheAlertsAndTheDashboardUse() {
+    try (Network network = Network.newNetwork();
+        PushgatewayContainer gateway = new PushgatewayContainer(network)) {
+      gateway.start();
+      TaskRun run =
+          new HardenedContainer(TaskImage.CLEANUP.image())
+              .withNetwork(network)
+              .withFileSystemBind(volume.toString(), "/logs", BindMode.READ_WRITE)
+              .withEnv("CLEANUP_ROOT", "/logs")
+              .withEnv("CLEANUP_OLDER_THAN", "30d")
+              .withEnv("PUSHGATEWAY_URL", PushgatewayContainer.URL)
+              .run();
+      assertThat(run.exitCode()).as(run.describe()).isZero();
+      assertThat(gateway.metricNames())
+          .as("pushed by %s; docker/kubernetes/monitoring uses them", TaskImage.CLEANUP.image())
+          .containsAll(MonitoringQueries.metricNames(TaskImage.CLEANUP));
+    }
   }
 
   @Test

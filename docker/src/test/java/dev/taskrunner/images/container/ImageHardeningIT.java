@@ -35,6 +35,7 @@ class ImageHardeningIT {
             "-XX:MaxRAMPercentage=75",
             "-XX:+ExitOnOutOfMemoryError",
             "-XX:-UsePerfData",
+            "-Xlog:disable",
             "-Xlog:all=warning:stderr",
             "-XX:AOTCache=/app/app.aot")
         .endsWith("-jar", "/app/task.jar");
@@ -48,6 +49,22 @@ class ImageHardeningIT {
             "org.opencontainers.image.version",
             "org.opencontainers.image.revision")
         .containsEntry("dev.taskrunner.sbom", "/app/sbom.cdx.json");
+  }
+
+  @ParameterizedTest
+  @EnumSource(TaskImage.class)
+  void withoutAUserFromTheRuntimeTheJvmRunsAsNonroot(TaskImage image) {
+    // No --user: the image's own USER applies, as on a cluster that sets only runAsNonRoot.
+    TaskRun run =
+        new HardenedContainer(image.image())
+            .withCreateContainerCmdModifier(
+                cmd ->
+                    cmd.withUser("")
+                        .withEntrypoint(
+                            "/opt/java/bin/java", "-XshowSettings:properties", "-version"))
+            .run();
+    assertThat(run.exitCode()).as(run.describe()).isZero();
+    assertThat(run.stderr()).as(run.describe()).contains("user.name = nonroot");
   }
 
   @ParameterizedTest
@@ -85,11 +102,30 @@ class ImageHardeningIT {
   }
 
   @ParameterizedTest
-  @EnumSource(
-      value = TaskImage.class,
-      names = {"CLEANUP", "CERTCHECK"})
+  @EnumSource(TaskImage.class)
+  void jvmWarningsGoToStderrSoStdoutStaysJson(TaskImage image) {
+    // The image's own entrypoint with its cache path pointed at a file that does not exist: the
+    // JVM reports the unusable cache through unified logging, whose default output is stdout.
+    List<String> entrypoint =
+        Arrays.stream(config(image).getEntrypoint())
+            .map(a -> a.startsWith("-XX:AOTCache=") ? "-XX:AOTCache=/tmp/missing.aot" : a)
+            .toList();
+    TaskRun run =
+        new HardenedContainer(image.image())
+            .withCreateContainerCmdModifier(
+                cmd -> cmd.withEntrypoint(entrypoint.toArray(String[]::new)))
+            .withCommand("--version")
+            .run();
+    assertThat(run.exitCode()).as(run.describe()).isZero();
+    assertThat(run.stderr()).as(run.describe()).contains("[aot]");
+    assertThat(run.stdout().strip()).as(run.describe()).doesNotContain("\n").doesNotContain("[");
+  }
+
+  @ParameterizedTest
+  @EnumSource(TaskImage.class)
   void hasNoShell(TaskImage image) {
-    // The base has no /bin/sh: an attacker who gets code execution cannot spawn one, and a
+    // The base has no /bin/sh (the backup image gets only the PostgreSQL client programs and their
+    // libraries): an attacker who gets code execution cannot spawn one, and a
     // "kubectl exec ... sh" finds nothing either.
     for (String shell : List.of("sh", "/bin/sh", "/bin/bash", "/usr/bin/busybox")) {
       HardenedContainer container =

@@ -23,21 +23,21 @@ final class TaskOptions {
 
   private TaskOptions() {}
 
+  /** The default {@code --help} shows for an option, e.g. {@code 28d} for certcheck's --warn. */
+  static String defaultOf(TaskImage task, String option) throws IOException, InterruptedException {
+    Matcher m =
+        Pattern.compile(
+                "^\\s+" + Pattern.quote(option) + "[=\\s].*?Default: (\\S+?)\\.?$",
+                Pattern.MULTILINE | Pattern.DOTALL)
+            .matcher(help(task));
+    if (!m.find()) {
+      throw new IllegalStateException(task.module() + " --help shows no default for " + option);
+    }
+    return m.group(1);
+  }
+
   static Set<String> environmentVariables(TaskImage task) throws IOException, InterruptedException {
-    Path jar = task.jar();
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: build the task first (docker/build.sh)");
-    }
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process =
-        new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--help")
-            .redirectErrorStream(false)
-            .start();
-    String help = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(Duration.ofMinutes(1).toSeconds(), TimeUnit.SECONDS)
-        || process.exitValue() != 0) {
-      throw new IllegalStateException(jar + " --help failed:\n" + help);
-    }
+    String help = help(task);
     Set<String> names = new LinkedHashSet<>();
     boolean inSection = false;
     for (String line : help.split("\\R")) {
@@ -56,8 +56,27 @@ final class TaskOptions {
       }
     }
     if (names.isEmpty()) {
-      throw new IllegalStateException("no Environment section in " + jar + " --help:\n" + help);
+      throw new IllegalStateException(
+          "no Environment section in " + task.jar() + " --help:\n" + help);
     }
     return names;
+  }
+
+  private static String help(TaskImage task) throws IOException, InterruptedException {
+    Path jar = task.jar();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: build the task first (docker/build.sh)");
+    }
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process process =
+        new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--help")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String help = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(Duration.ofMinutes(1).toSeconds(), TimeUnit.SECONDS)
+        || process.exitValue() != 0) {
+      throw new IllegalStateException(jar + " --help failed:\n" + help);
+    }
+    return help;
   }
 }
