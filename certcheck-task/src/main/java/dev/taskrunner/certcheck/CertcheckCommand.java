@@ -158,7 +158,7 @@ public final class CertcheckCommand implements TaskCommand {
       paramLabel = "DURATION|PCT%",
       defaultValue = "28d",
       description =
-          "WARN when less than this is left, or less than PCT% of the certificate's lifetime."
+          "WARN when less than this is left, or less than PCT%% of the certificate's lifetime."
               + " Default: ${DEFAULT-VALUE}.")
   String warn;
 
