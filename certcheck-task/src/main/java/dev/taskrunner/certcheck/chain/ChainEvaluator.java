@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Judges a set of certificates that was captured without any validation: builds the path from the
@@ -40,6 +41,15 @@ public final class ChainEvaluator {
   private final Thresholds thresholds;
   private final TrustStore trustStore;
   private final CertificateDescriber describer;
+
+  /**
+   * Memos for one run: estates reuse a few intermediates and roots across hundreds of endpoints,
+   * and signature checks and PKIX validation were most of the evaluation's CPU. An evaluator lives
+   * for one run (seconds to minutes); expiry itself is computed per target, never memoised.
+   */
+  private final Map<List<X509Certificate>, Boolean> signatures = new ConcurrentHashMap<>();
+
+  private final Map<List<X509Certificate>, String> pkixResults = new ConcurrentHashMap<>();
 
   public ChainEvaluator(Clock clock, Thresholds thresholds, TrustStore trustStore) {
     this.clock = clock;
@@ -220,7 +230,7 @@ public final class ChainEvaluator {
     };
   }
 
-  private static String role(X509Certificate cert, int index) {
+  private String role(X509Certificate cert, int index) {
     if (isSelfSigned(cert)) {
       return "root";
     }
@@ -277,18 +287,22 @@ public final class ChainEvaluator {
     return !c.getNotBefore().toInstant().isAfter(now) && !c.getNotAfter().toInstant().isBefore(now);
   }
 
-  static boolean isSelfSigned(X509Certificate cert) {
+  boolean isSelfSigned(X509Certificate cert) {
     return cert.getSubjectX500Principal().equals(cert.getIssuerX500Principal())
         && signedBy(cert, cert);
   }
 
-  private static boolean signedBy(X509Certificate child, X509Certificate issuer) {
-    try {
-      child.verify(issuer.getPublicKey());
-      return true;
-    } catch (GeneralSecurityException | RuntimeException e) {
-      return false;
-    }
+  private boolean signedBy(X509Certificate child, X509Certificate issuer) {
+    return signatures.computeIfAbsent(
+        List.of(child, issuer),
+        pair -> {
+          try {
+            child.verify(issuer.getPublicKey());
+            return true;
+          } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+          }
+        });
   }
 
   /** Empty when the path validates with PKIX at the run's clock; otherwise a reason code. */
@@ -306,6 +320,10 @@ public final class ChainEvaluator {
       // The leaf itself is in the trust store (a pinned self-signed certificate).
       return validAt(anchor, clock.instant()) ? "" : "expired";
     }
+    return pkixResults.computeIfAbsent(List.copyOf(path), p -> pkix(anchor, toValidate));
+  }
+
+  private String pkix(X509Certificate anchor, List<X509Certificate> toValidate) {
     try {
       PKIXParameters params =
           new PKIXParameters(Set.of(new java.security.cert.TrustAnchor(anchor, null)));
