@@ -38,13 +38,26 @@ public final class LockTable {
 
   /** True when some process holds a lock on the file; false when unknown (table unreadable). */
   public boolean isLocked(FileIdentity file) {
+    return current().keys().contains(key(file.major(), file.minor(), file.ino()));
+  }
+
+  /**
+   * Same for a JDK file key. When no lock is held at all (the common case) the key is not even
+   * parsed: this runs once per old file.
+   */
+  public boolean isLocked(Object fileKey) {
+    Snapshot s = current();
+    return !s.keys().isEmpty() && isLocked(FileIdentity.of(fileKey));
+  }
+
+  private Snapshot current() {
     Snapshot s = snapshot;
     long now = System.nanoTime();
     if (s == null || now - s.takenNanos() > maxAgeNanos) {
       s = new Snapshot(now, read());
       snapshot = s;
     }
-    return s.keys().contains(key(file.major(), file.minor(), file.ino()));
+    return s;
   }
 
   /** True after the table could not be read once; the caller warns that locks are not honoured. */

@@ -182,7 +182,7 @@ public final class SecureTreeWalker {
         stats.skip(SkipReason.BECAME_YOUNG);
         return false;
       }
-      if (locks.isLocked(FileIdentity.of(now.fileKey()))) {
+      if (locks.isLocked(now.fileKey())) {
         stats.skip(SkipReason.LOCKED);
         return false;
       }
@@ -386,7 +386,7 @@ public final class SecureTreeWalker {
       stats.skip(SkipReason.YOUNG);
       return;
     }
-    if (locks.isLocked(FileIdentity.of(attrs.fileKey()))) {
+    if (locks.isLocked(attrs.fileKey())) {
       stats.skip(SkipReason.LOCKED);
       return;
     }
