@@ -4,30 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskrunner.images.TaskImage;
 import dev.taskrunner.images.monitoring.MonitoringQueries;
-import java.net.ServerSocket;
-import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
-import org.eclipse.jetty.util.component.AbstractLifeCycle;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 
 /**
- * The db-backup CronJob, in a container: PostgreSQL on a Docker network, an S3 server, backup with
- * the image, restore into a new database with the same image, compare the data.
- *
- * <p>The S3 server is S3Proxy in this JVM, listening on all addresses and reached from the
- * containers as {@code host.docker.internal} (Docker's host gateway): no S3 server image can be
- * pulled on machines without a registry.
+ * The db-backup CronJob, in containers on one Docker network: PostgreSQL, an S3 server (S3Proxy)
+ * and a Pushgateway; backup with the image, restore into a new database with the same image,
+ * compare the data.
  */
 class BackupImageIT {
   private static final String DB_PASSWORD = "p@ss:w/rd #1 'x'";
@@ -38,9 +29,8 @@ class BackupImageIT {
   private static Network network;
   private static GenericContainer<?> postgres;
   private static PushgatewayContainer gateway;
-  private static S3Proxy s3;
-  private static BlobStoreContext blobs;
-  private static int s3Port;
+  private static S3ProxyContainer s3;
+  @TempDir static Path s3Work;
 
   @BeforeAll
   static void start() throws Exception {
@@ -58,47 +48,21 @@ class BackupImageIT {
     postgres.start();
     gateway = new PushgatewayContainer(network);
     gateway.start();
+    s3 = new S3ProxyContainer(network, s3Work, S3_KEY_ID, S3_SECRET, BUCKET);
+    s3.start();
     psql(
         "app",
         "CREATE TABLE item (id int PRIMARY KEY, name text, payload bytea);"
             + " INSERT INTO item SELECT g, 'name ' || g || ' äöü', sha256(g::text::bytea)"
             + " FROM generate_series(1, 5000) g;");
-
-    try (ServerSocket socket = new ServerSocket(0)) {
-      s3Port = socket.getLocalPort();
-    }
-    Properties props = new Properties();
-    blobs =
-        ContextBuilder.newBuilder("transient")
-            .credentials(S3_KEY_ID, S3_SECRET)
-            .overrides(props)
-            .build(BlobStoreContext.class);
-    blobs.getBlobStore().createContainerInLocation(null, BUCKET);
-    s3 =
-        S3Proxy.builder()
-            .blobStore(blobs.getBlobStore())
-            .endpoint(URI.create("http://0.0.0.0:" + s3Port))
-            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, S3_KEY_ID, S3_SECRET)
-            .build();
-    s3.start();
-    while (!AbstractLifeCycle.STARTED.equals(s3.getState())) {
-      Thread.sleep(20);
-    }
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    if (s3 != null) {
-      s3.stop();
-    }
-    if (blobs != null) {
-      blobs.close();
-    }
-    if (postgres != null) {
-      postgres.stop();
-    }
-    if (gateway != null) {
-      gateway.stop();
+  static void stop() {
+    for (GenericContainer<?> c : new GenericContainer<?>[] {s3, gateway, postgres}) {
+      if (c != null) {
+        c.stop();
+      }
     }
     if (network != null) {
       network.close();
@@ -116,14 +80,13 @@ class BackupImageIT {
   private static HardenedContainer backupTask() {
     return new HardenedContainer(TaskImage.BACKUP.image())
         .withNetwork(network)
-        .withExtraHost("host.docker.internal", "host-gateway")
         .withEnv("PGHOST", "db")
         .withEnv("PGPORT", "5432")
         .withEnv("PGUSER", "postgres")
         .withEnv("PGPASSWORD", DB_PASSWORD)
         .withEnv("PGDATABASE", "app")
         .withEnv("BACKUP_BUCKET", BUCKET)
-        .withEnv("BACKUP_S3_ENDPOINT", "http://host.docker.internal:" + s3Port)
+        .withEnv("BACKUP_S3_ENDPOINT", S3ProxyContainer.ENDPOINT)
         .withEnv("BACKUP_S3_PATH_STYLE", "true")
         .withEnv("BACKUP_S3_REGION", "us-east-1")
         .withEnv("BACKUP_S3_CHECKSUM", "when_required")
@@ -141,7 +104,7 @@ class BackupImageIT {
     assertThat(backup.exitCode()).as(backup.describe()).isZero();
     assertThat(backup.events("backup.completed")).as(backup.describe()).hasSize(1);
     assertThat(backup.stdout() + backup.stderr()).doesNotContain(DB_PASSWORD, S3_SECRET);
-    assertThat(blobs.getBlobStore().list(BUCKET)).isNotEmpty();
+    assertThat(s3.objects(BUCKET)).as("objects in the bucket").isNotEmpty();
     assertThat(gateway.metricNames())
         .as("pushed by %s; docker/kubernetes/monitoring uses them", TaskImage.BACKUP.image())
         .containsAll(MonitoringQueries.metricNames(TaskImage.BACKUP));

@@ -16,15 +16,18 @@ import org.testcontainers.utility.DockerImageName;
  * A task container under the restrictions the CronJobs apply in the cluster: read-only root file
  * system, numeric user 65532:65532, every capability dropped, no new privileges, a size-limited
  * tmpfs at {@code /tmp} and a 256 MiB memory limit (no swap). Mirrors {@code docker run --read-only
- * --user 65532:65532 --cap-drop ALL --security-opt no-new-privileges --tmpfs /tmp:size=64m,exec
+ * --user 65532:65532 --cap-drop ALL --security-opt no-new-privileges --tmpfs /tmp:size=16m,exec
  * --memory 256m}.
  */
 public final class HardenedContainer extends GenericContainer<HardenedContainer> {
   /** The pod's memory limit in the manifests, and the limit the tests run under. */
   public static final long MEMORY_LIMIT_BYTES = 256L * 1024 * 1024;
 
+  /** The size limit of the pods' {@code /tmp} emptyDir, in MiB. */
+  public static final int TMPFS_MIB = 16;
+
   /** Same options as the pod's emptyDir: no noexec, since native libraries load from /tmp. */
-  public static final String TMPFS_OPTIONS = "rw,exec,nosuid,nodev,size=64m";
+  public static final String TMPFS_OPTIONS = "rw,exec,nosuid,nodev,size=" + TMPFS_MIB + "m";
 
   public HardenedContainer(String image) {
     super(DockerImageName.parse(image));

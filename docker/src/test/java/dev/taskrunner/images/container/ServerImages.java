@@ -18,18 +18,31 @@ final class ServerImages {
   }
 
   /**
+   * A Java runtime image for servers assembled from jars (S3Proxy): locally the JDK stand-in that
+   * {@code docker/build.sh} builds for the image build, otherwise Temurin's public JRE image.
+   */
+  static DockerImageName java() {
+    return TestImages.local()
+        ? present(DockerImageName.parse("taskrunner-images/jdk:25"), "docker/build.sh")
+        : DockerImageName.parse("eclipse-temurin:25-jre");
+  }
+
+  private static DockerImageName present(DockerImageName image, String builtBy) {
+    try {
+      DockerClientFactory.instance().client().inspectImageCmd(image.asCanonicalNameString()).exec();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(image + " is missing: run " + builtBy + " first", e);
+    }
+    return image;
+  }
+
+  /**
    * A Debian image with {@code openssl}, for {@code openssl s_server}. Only the local testbed image
    * has openssl preinstalled, so it is required in both modes; {@code docker/build.sh} and {@code
    * docker/testbed/setup.sh} build it.
    */
   static DockerImageName openssl() {
-    DockerImageName image = DockerImageName.parse(TestImages.LOCAL_DEBIAN);
-    try {
-      DockerClientFactory.instance().client().inspectImageCmd(image.asCanonicalNameString()).exec();
-    } catch (RuntimeException e) {
-      throw new IllegalStateException(
-          image + " is missing: run docker/testbed/build-test-images.sh first", e);
-    }
-    return image;
+    return present(
+        DockerImageName.parse(TestImages.LOCAL_DEBIAN), "docker/testbed/build-test-images.sh");
   }
 }

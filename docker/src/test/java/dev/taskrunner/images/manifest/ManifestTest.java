@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.taskrunner.images.TaskImage;
+import dev.taskrunner.images.container.HardenedContainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,6 +146,10 @@ class ManifestTest {
         assertThat(resources.at("/requests/memory").asText())
             .as(what)
             .isEqualTo(resources.at("/limits/memory").asText());
+        // ... and it is the limit the image tests prove the task runs under.
+        assertThat(resources.at("/limits/memory").asText())
+            .as(what)
+            .isEqualTo((HardenedContainer.MEMORY_LIMIT_BYTES >> 20) + "Mi");
         // /tmp is a size-limited in-memory emptyDir.
         String tmpVolume = null;
         for (JsonNode mount : container.path("volumeMounts")) {
@@ -156,7 +161,9 @@ class ManifestTest {
         for (JsonNode v : pod.path("volumes")) {
           if (v.path("name").asText().equals(tmpVolume)) {
             assertThat(v.at("/emptyDir/medium").asText()).as(what).isEqualTo("Memory");
-            assertThat(v.at("/emptyDir/sizeLimit").asText()).as(what).isNotEmpty();
+            assertThat(v.at("/emptyDir/sizeLimit").asText())
+                .as(what + ": the size the image tests run with")
+                .isEqualTo(HardenedContainer.TMPFS_MIB + "Mi");
           }
         }
       }
