@@ -38,6 +38,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -379,12 +381,26 @@ public final class BackupCommand implements TaskCommand {
         new ConnectionSettings(pgHost, pgPort, pgUser, Optional.ofNullable(pgPassword), pgSslMode);
     PgClientTools tools = new PgClientTools(pgBinDir);
     RetentionPolicy retention = retentionPolicy();
-    try (S3Client client = S3Clients.create(s3)) {
+    Mode effective = effectiveMode();
+    BackupSettings settings = effective == Mode.BACKUP ? backupSettings() : null;
+    // Building the S3 client loads a few thousand classes: that happens on another core while the
+    // preflight talks to PostgreSQL. No S3 call is made before the preflight has passed.
+    CompletableFuture<S3Client> building =
+        CompletableFuture.supplyAsync(
+            () -> S3Clients.create(s3),
+            r -> Thread.ofPlatform().daemon().name("s3-client-build").start(r));
+    Preflight preflight;
+    try {
+      preflight = effective == Mode.BACKUP ? preflight(pg, tools) : null;
+    } catch (Exception | Error e) {
+      building.thenAccept(client -> client.close());
+      throw e;
+    }
+    try (S3Client client = built(building)) {
       ObjectStore store = new ObjectStore(client, s3, ctx.retrier());
       BackupMetrics metrics = new BackupMetrics(ctx.meters());
-      Mode effective = effectiveMode();
       return switch (effective) {
-        case BACKUP -> backup(ctx, store, pg, tools, backupSettings(), retention, metrics);
+        case BACKUP -> backup(ctx, store, pg, tools, settings, retention, metrics, preflight);
         case RESTORE, VERIFY -> restore(ctx, store, pg, tools);
         case RETENTION -> {
           if (database == null || !retention.enabled()) {
@@ -397,15 +413,33 @@ public final class BackupCommand implements TaskCommand {
     }
   }
 
-  private ExitCode backup(
-      RunContext ctx,
-      ObjectStore store,
-      ConnectionSettings pg,
-      PgClientTools tools,
-      BackupSettings settings,
-      RetentionPolicy retention,
-      BackupMetrics metrics)
-      throws Exception {
+  private static S3Client built(CompletableFuture<S3Client> building) {
+    try {
+      return building.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * What the preflight found.
+   *
+   * @param targets the databases to back up, with their sizes
+   * @param failures databases of {@code --all-databases} that could not be inspected
+   * @param pgDumpMajor major version of pg_dump
+   * @param serverVersion the server's version string
+   */
+  private record Preflight(
+      List<PostgresServer.DatabaseFacts> targets,
+      int failures,
+      int pgDumpMajor,
+      String serverVersion) {}
+
+  /** Before any S3 call: pg_dump's version against the server's, databases exist, sizes. */
+  private Preflight preflight(ConnectionSettings pg, PgClientTools tools) {
     if (database == null && !allDatabases) {
       throw new ConfigurationException(
           "--database", "set --database (PGDATABASE) or --all-databases");
@@ -452,6 +486,23 @@ public final class BackupCommand implements TaskCommand {
               + serverMajor
               + " or newer (--pg-bin-dir)");
     }
+    return new Preflight(targets, failures, pgDumpMajor, serverVersion);
+  }
+
+  private ExitCode backup(
+      RunContext ctx,
+      ObjectStore store,
+      ConnectionSettings pg,
+      PgClientTools tools,
+      BackupSettings settings,
+      RetentionPolicy retention,
+      BackupMetrics metrics,
+      Preflight preflight)
+      throws Exception {
+    List<PostgresServer.DatabaseFacts> targets = preflight.targets();
+    int failures = preflight.failures();
+    int pgDumpMajor = preflight.pgDumpMajor();
+    String serverVersion = preflight.serverVersion();
     checkBucket(store);
 
     DatabaseBackup backup = new DatabaseBackup(ctx, store, pg, tools, settings);

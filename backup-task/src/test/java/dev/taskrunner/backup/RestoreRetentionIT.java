@@ -229,10 +229,20 @@ class RestoreRetentionIT {
             TaskProcess.start(TaskProcess.taskJar(), List.of(), env, "--database=app")) {
       assertThat(a.awaitExit(Duration.ofMinutes(2))).isZero();
       assertThat(b.awaitExit(Duration.ofMinutes(2))).isZero();
-      String ka = a.events("backup.completed").get(0).get("key").asText();
-      String kb = b.events("backup.completed").get(0).get("key").asText();
+      JsonNode da = a.events("backup.completed").get(0);
+      JsonNode db = b.events("backup.completed").get(0);
+      String ka = da.get("key").asText();
+      String kb = db.get("key").asText();
       assertThat(ka).isNotEqualTo(kb);
-      assertThat(s3.keys(BUCKET)).contains(ka, kb);
+      assertThat(s3.keys(BUCKET)).contains(ka, kb, ka + ".manifest.json", kb + ".manifest.json");
+      // Nothing was overwritten: each object still hashes to what its own run stored.
+      for (JsonNode done : List.of(da, db)) {
+        byte[] stored = s3.get(BUCKET, done.get("key").asText());
+        assertThat(
+                java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(stored)))
+            .isEqualTo(done.get("sha256").asText());
+      }
     }
   }
 

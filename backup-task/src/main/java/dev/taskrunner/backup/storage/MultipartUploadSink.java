@@ -61,6 +61,9 @@ public final class MultipartUploadSink extends OutputStream {
   /** S3's minimum size of every part but the last. */
   public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
 
+  /** How long an abort waits for part uploads on the wire before (and again after) aborting. */
+  private static final java.time.Duration ABORT_PART_WAIT = java.time.Duration.ofSeconds(5);
+
   /** Largest part we use: a Java array, and well below S3's 5 GiB. */
   public static final long MAX_PART_SIZE = 2L * 1024 * 1024 * 1024 - 1024 * 1024;
 
@@ -79,6 +82,7 @@ public final class MultipartUploadSink extends OutputStream {
   private final AtomicBoolean finished = new AtomicBoolean();
   private final AtomicReference<CompletableFuture<Void>> aborting = new AtomicReference<>();
   private final int maxBuffers;
+  private final int maxParts;
   private int allocated;
   private byte[] current;
   private int filled;
@@ -92,8 +96,10 @@ public final class MultipartUploadSink extends OutputStream {
       String uploadId,
       int partSize,
       int partsInFlight,
-      Retrier retrier) {
+      Retrier retrier,
+      int maxParts) {
     this.s3 = s3;
+    this.maxParts = maxParts;
     this.settings = settings;
     this.key = key;
     this.uploadId = uploadId;
@@ -120,6 +126,22 @@ public final class MultipartUploadSink extends OutputStream {
       long partSize,
       int partsInFlight,
       Retrier retrier)
+      throws Exception {
+    return start(
+        s3, settings, key, metadata, lockUntil, partSize, partsInFlight, retrier, MAX_PARTS);
+  }
+
+  /** As above, with a lower part limit than S3's, so a test can reach it with little data. */
+  static MultipartUploadSink start(
+      S3Client s3,
+      S3Settings settings,
+      String key,
+      Map<String, String> metadata,
+      Instant lockUntil,
+      long partSize,
+      int partsInFlight,
+      Retrier retrier,
+      int maxParts)
       throws Exception {
     if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
       throw new IllegalArgumentException("part size out of range: " + partSize);
@@ -155,7 +177,7 @@ public final class MultipartUploadSink extends OutputStream {
                 () -> s3.createMultipartUpload(req.build()))
             .uploadId();
     return new MultipartUploadSink(
-        s3, settings, key, uploadId, (int) partSize, partsInFlight, retrier);
+        s3, settings, key, uploadId, (int) partSize, partsInFlight, retrier, maxParts);
   }
 
   public String key() {
@@ -225,8 +247,8 @@ public final class MultipartUploadSink extends OutputStream {
   }
 
   private void submit() throws IOException {
-    if (nextPart > MAX_PARTS) {
-      throw new PartLimitExceeded(partSize);
+    if (nextPart > maxParts) {
+      throw new PartLimitExceeded(partSize, maxParts);
     }
     int number = nextPart++;
     byte[] buffer = current;
@@ -364,12 +386,28 @@ public final class MultipartUploadSink extends OutputStream {
         .start(
             () -> {
               try {
+                // A part still on the wire when AbortMultipartUpload arrives may be stored after it
+                // and bring the upload back (S3's documentation says to abort again then). So wait,
+                // bounded, for the part uploads to end first, and abort once more if they did not.
+                boolean idle = awaitParts();
                 sendAbort();
+                if (!idle && awaitParts()) {
+                  sendAbort();
+                }
               } finally {
                 mine.complete(null);
               }
             });
     awaitUninterruptibly(mine);
+  }
+
+  private boolean awaitParts() {
+    try {
+      return pool.awaitTermination(ABORT_PART_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private void sendAbort() {

@@ -6,10 +6,10 @@ import java.io.IOException;
 public final class PartLimitExceeded extends IOException {
   private static final long serialVersionUID = 1L;
 
-  public PartLimitExceeded(long partSize) {
+  public PartLimitExceeded(long partSize, int maxParts) {
     super(
         "the archive reached S3's limit of "
-            + MultipartUploadSink.MAX_PARTS
+            + maxParts
             + " parts at a part size of "
             + partSize
             + " bytes; raise --part-size (BACKUP_PART_SIZE), e.g. to "

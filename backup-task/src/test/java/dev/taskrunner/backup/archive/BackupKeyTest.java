@@ -17,6 +17,19 @@ class BackupKeyTest {
     assertThat(k.manifestKey()).isEqualTo(k.key() + ".manifest.json");
   }
 
+  @Test
+  void twoRunsInTheSameSecondGetTwoKeys() {
+    BackupKey first = new BackupKey("backups", "app", T, "c0ffee000001", "dump.zst");
+    BackupKey second =
+        new BackupKey("backups", "app", T.plusMillis(999), "c0ffee000002", "dump.zst");
+    assertThat(first.key()).isNotEqualTo(second.key());
+    assertThat(first.manifestKey()).isNotEqualTo(second.manifestKey());
+    assertThat(BackupKey.parse("backups", "app", second.key()).orElseThrow().runId())
+        .isEqualTo("c0ffee000002");
+    assertThat(BackupKey.parse("backups", "app", first.key()).orElseThrow().time())
+        .isEqualTo(BackupKey.parse("backups", "app", second.key()).orElseThrow().time());
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
