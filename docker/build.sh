@@ -24,7 +24,8 @@ BASES=${TASKRUNNER_IMAGE_BASES:-local}
 PREFIX=${TASKRUNNER_IMAGE_PREFIX:-taskrunner}
 CYCLONEDX_VERSION=$(sed -n 's:.*<dep.plugin.cyclonedx.version>\(.*\)</dep.plugin.cyclonedx.version>.*:\1:p' "$root/pom.xml")
 VERSION=$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$root/pom.xml")
-REVISION=$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+REVISION=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)
+SOURCE=$(sed -n '0,/<url>/s:.*<url>\(.*\)</url>.*:\1:p' "$root/pom.xml")
 
 # Local stand-ins (docker/standin/): what the public defaults give, built from Debian packages.
 DEBIAN_STANDIN=taskrunner-testbed/debian:bookworm
@@ -104,7 +105,8 @@ build_image() {
   local task=$1 target=$root/$1/target args=()
   [ -f "$target/$task.jar" ] && [ -d "$target/lib" ] \
     || die "$target/$task.jar or lib/ missing: run without --no-maven"
-  args=(--build-arg "TASK=$task" --build-arg "VERSION=$VERSION" --build-arg "REVISION=$REVISION")
+  args=(--build-arg "TASK=$task" --build-arg "VERSION=$VERSION" --build-arg "REVISION=$REVISION"
+        --build-arg "SOURCE=$SOURCE")
   if [ "$BASES" = public ]; then
     # The Dockerfile's defaults; the pg-client stage of the other tasks runs on the JDK image.
     [ "$task" = backup-task ] \
