@@ -2,6 +2,7 @@
 # certcheck-task vs ssl-cert-check vs prometheus-blackbox-exporter (issue 5's benchmark). Outside CI.
 #   bash benchmarks/certcheck/run.sh                 # all scenarios
 #   ROUNDS=3 bash benchmarks/certcheck/run.sh
+#   SCENARIOS="B" bash benchmarks/certcheck/run.sh   # only some scenarios (A B C); outcomes always
 # One fixture process (BenchServer.java) serves TLS on ENDPOINTS loopback ports (8 valid
 # certificates, every 10th endpoint expired, every 10th+1 expiring in 20 days, all behind one
 # intermediate) plus TARPITS ports that accept and never answer. Scenarios, each interleaved:
@@ -112,6 +113,8 @@ report() { # key label
 median() { stats "$1" | awk '{print $2}'; }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ)"
+SCENARIOS=${SCENARIOS:-A B C}
+if [[ " $SCENARIOS " == *" A "* ]]; then
 echo "A: $ENDPOINTS endpoints, $ROUNDS rounds"
 for r in $(seq 1 "$ROUNDS"); do
   run_certcheck A-cc "$F/targets.txt" 5s
@@ -121,6 +124,8 @@ report A-cc "certcheck-task"
 report A-bb "blackbox_exporter (xargs -P 16)"
 echo "  ratio certcheck/blackbox (median): $(echo "scale=2; $(median A-cc) / $(median A-bb)" | bc)"
 
+fi
+if [[ " $SCENARIOS " == *" B "* ]]; then
 echo "B: first $SMALL endpoints, $SMALL_ROUNDS rounds"
 for r in $(seq 1 "$SMALL_ROUNDS"); do
   run_certcheck B-cc "$F/small-targets.txt" 5s
@@ -133,6 +138,9 @@ report B-scc "ssl-cert-check -f (sequential)"
 echo "  ratio certcheck/ssl-cert-check (median): $(echo "scale=3; $(median B-cc) / $(median B-scc)" | bc)"
 echo "  ratio certcheck/blackbox (median): $(echo "scale=2; $(median B-cc) / $(median B-bb)" | bc)"
 
+fi
+pit=$(head -n1 "$F/tarpits.txt")
+if [[ " $SCENARIOS " == *" C "* ]]; then
 echo "C: $ENDPOINTS endpoints + $TARPITS tarpits, deadline 5 s, $SMALL_ROUNDS rounds"
 for r in $(seq 1 "$SMALL_ROUNDS"); do
   run_certcheck C-cc "$F/all-targets.txt" 5s
@@ -141,14 +149,19 @@ done
 report C-cc "certcheck-task"
 report C-bb "blackbox_exporter (xargs -P 16)"
 echo "  ratio certcheck/blackbox (median): $(echo "scale=2; $(median C-cc) / $(median C-bb)" | bc)"
-pit=$(head -n1 "$F/tarpits.txt"); echo "127.0.0.1 ${pit##*:}" >"$F/pit-hosts.txt"
-t0=$(now); timeout 30 ssl-cert-check -f "$F/pit-hosts.txt" -x 28 >"$WORK/out-pit.txt" 2>&1; rc=$?; t1=$(now)
-echo "  ssl-cert-check, one tarpit: exit $rc after $(echo "$t1 - $t0" | bc | cut -c1-5) s (124 = killed by timeout 30)"
+fi
 
-echo "Outcomes for one expired endpoint and one tarpit:"
+echo "Outcomes for one expired endpoint and one tarpit (each tool run on just these two):"
 expired=$(head -n1 "$F/targets.txt")
-grep "\"target\":\"$expired\"" "$WORK/out-A-cc.json" | grep '"certcheck.result"' | grep -o '"status":"[A-Z_]*"\|"days_left":-*[0-9]*' | tr '\n' ' '; echo " <- certcheck-task, $expired"
-grep "\"target\":\"$pit\"" "$WORK/out-C-cc.json" | grep '"certcheck.result"' | grep -o '"status":"[A-Z_]*"\|"phase":"[a-z]*"' | tr '\n' ' '; echo " <- certcheck-task, tarpit $pit"
-curl -s "http://127.0.0.1:$BB_PORT/probe?module=tls&target=$expired" | grep -E '^probe_(success|ssl_earliest_cert_expiry)' | tr '\n' ' '; echo " <- blackbox_exporter, $expired (no probe_ssl_* metric when verification fails)"
-curl -s "http://127.0.0.1:$BB_PORT/probe?module=tls&target=$pit" | grep -E '^probe_(success|duration_seconds)' | tr '\n' ' '; echo " <- blackbox_exporter, tarpit"
-grep "${expired}" "$WORK/out-B-scc.txt" | tr -s ' ' | tr '\n' ' '; echo " <- ssl-cert-check, $expired"
+printf '%s\n%s\n' "$expired" "$pit" >"$F/two.txt"
+"$JAVA" "${JVM[@]}" -jar "$JAR" --targets-file "$F/two.txt" --ca-file "$F/ca.pem" --no-system-trust --deadline 5s >"$WORK/out-two.json" || true
+grep '"certcheck.result"' "$WORK/out-two.json" | sed -E 's/.*"target":"([^"]*)".*"status":"([A-Z_]*)".*/  certcheck-task  \1 \2/' | sort
+grep '"certcheck.result"' "$WORK/out-two.json" | grep -o '"target":"[^"]*"\|"days_left":-*[0-9]*\|"phase":"[a-z]*"' | tr '\n' ' '; echo
+for t in "$expired" "$pit"; do
+  echo "  blackbox_exporter $t: $(curl -s "http://127.0.0.1:$BB_PORT/probe?module=tls&target=$t" | grep -E '^probe_(success|ssl_earliest_cert_expiry|duration_seconds)' | tr '\n' ' ')"
+done
+echo "127.0.0.1 ${expired##*:}" >"$F/expired-hosts.txt"
+echo "  ssl-cert-check $expired: $(ssl-cert-check -f "$F/expired-hosts.txt" -x 28 2>&1 | grep 127.0.0.1 | tr -s ' ')"
+echo "127.0.0.1 ${pit##*:}" >"$F/pit-hosts.txt"
+rc=0; t0=$(now); timeout 30 ssl-cert-check -f "$F/pit-hosts.txt" -x 28 >"$WORK/out-pit.txt" 2>&1 || rc=$?; t1=$(now)
+echo "  ssl-cert-check $pit: exit $rc after $(echo "$t1 - $t0" | bc | cut -c1-5) s (124 = killed by timeout 30; it has no timeout of its own)"
