@@ -9,8 +9,10 @@
 #   run:  wall time of `docker run` to exit (what a CronJob pays, docker's own overhead included)
 #   jvm:  the container's StartedAt -> FinishedAt (docker inspect): the JVM's life, no client/daemon
 #         overhead; the reduction the AOT cache brings is read from this one
-# then peak RSS of the same command run in the image's file system under chroot (same paths, so the
-# cache is usable) with /usr/bin/time -v, and the image sizes next to the base image's.
+#   cpu:  user + sys CPU seconds of the same command in the image's file system under chroot
+#         (same paths, so the cache is usable), with its peak RSS (/usr/bin/time); CPU time is the
+#         figure least disturbed by other load on a shared machine
+# and the image sizes next to the base image's.
 #
 # Usage: benchmarks/startup/run.sh [rounds]   (default 7; needs root for chroot, and the images
 #        from docker/build.sh)
@@ -28,7 +30,12 @@ TRAIN_ENV=(-e TASKRUNNER_AOT_TRAIN=1 -e CLEANUP_ROOT=/home/nonroot -e CERTCHECK_
            -e BACKUP_BUCKET=aot-training -e PGHOST=localhost -e PGUSER=aot -e PGDATABASE=aot
            -e AWS_REGION=us-east-1 -e AWS_ACCESS_KEY_ID=aot -e AWS_SECRET_ACCESS_KEY=aot-training-only)
 work=$(mktemp -d /var/tmp/startup-bench.XXXXXX)
-trap 'umount "$work"/*/proc 2>/dev/null || true; rm -rf "$work"' EXIT
+cleanup() {
+  local m
+  for m in "$work"/*/proc "$work"/*/dev; do mountpoint -q "$m" && umount "$m"; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 ms() { date +%s%3N; }
 # seconds (fractional) between two RFC 3339 timestamps from docker inspect
@@ -63,23 +70,29 @@ run_once() {
     >>"$work/$(basename "${image%%:*}").$mode.$variant"
 }
 
-# rss IMAGE MODE VARIANT -> peak RSS in MiB, the image's own file system under chroot
-rss() {
-  local image=$1 mode=$2 variant=$3 dir=$work/$(basename "${image%%:*}") entry=() envs=()
+# chroot_once IMAGE MODE VARIANT -> appends "cpu_s rss_mib" to $work/<image>.<mode>.<variant>.chroot:
+# the same command in the image's own file system under chroot (same paths, so the cache is
+# usable), measured by /usr/bin/time: CPU time (user + sys) is far less disturbed by other load on
+# the machine than wall time, and peak RSS cannot be read from a container once it has exited.
+chroot_once() {
+  local image=$1 mode=$2 variant=$3 name dir entry=() envs=() args=()
+  name=$(basename "${image%%:*}"); dir=$work/$name
   if [ ! -d "$dir" ]; then
     mkdir -p "$dir"; chmod 755 "$work" "$dir"; local cid; cid=$(docker create "$image")
     docker export "$cid" | tar -x -C "$dir"; docker rm "$cid" >/dev/null
-    mkdir -p "$dir/proc"; mount -t proc proc "$dir/proc"
+    # /proc for the JVM's container detection, /dev for /dev/urandom: without it SecureRandom
+    # falls back to a seed generator that burns seconds of CPU.
+    mkdir -p "$dir/proc" "$dir/dev"; mount -t proc proc "$dir/proc"; mount --bind /dev "$dir/dev"
   fi
   mapfile -t entry < <(docker image inspect -f '{{range .Config.Entrypoint}}{{println .}}{{end}}' "$image" | sed '/^$/d')
   [ "$variant" = noaot ] && mapfile -t entry < <(printf '%s\n' "${entry[@]}" | grep -v '^-XX:AOTCache=')
-  local args=()
   if [ "$mode" = train ]; then
     local i; for ((i = 1; i < ${#TRAIN_ENV[@]}; i += 2)); do envs+=("${TRAIN_ENV[i]}"); done
   else args=(--version); fi
   env -i PATH=/opt/java/bin:/usr/bin HOME=/tmp LANG=C.UTF-8 "${envs[@]}" \
-    /usr/bin/time -f '%M' -o "$work/rss" /usr/sbin/chroot --userspec=65532:65532 "$dir" "${entry[@]}" "${args[@]}" >/dev/null 2>&1
-  awk '{printf "%.0f", $1/1024}' "$work/rss"
+    /usr/bin/time -f '%U %S %M' -o "$work/time" /usr/sbin/chroot --userspec=65532:65532 "$dir" \
+    "${entry[@]}" "${args[@]}" >/dev/null 2>&1 || { echo "chroot run failed: $image $mode $variant" >&2; exit 1; }
+  awk '{printf "%.3f %.0f\n", $1 + $2, $3 / 1024}' "$work/time" >>"$work/$name.$mode.$variant.chroot"
 }
 
 images=()
@@ -94,15 +107,20 @@ for image in "${images[@]}"; do
   for mode in version train; do
     run_once "$image" "$mode" aot   # warm-up: page cache, image layers
     run_once "$image" "$mode" noaot
+    chroot_once "$image" "$mode" aot
+    chroot_once "$image" "$mode" noaot
     rm -f "$work/$(basename "${image%%:*}").$mode".*
     for ((r = 0; r < ROUNDS; r++)); do
       run_once "$image" "$mode" aot
       run_once "$image" "$mode" noaot
+      chroot_once "$image" "$mode" aot
+      chroot_once "$image" "$mode" noaot
     done
   done
 done
 
-printf '\n%-16s %-8s %-6s %-26s %-26s %s\n' image mode cache "run s (min/med/max)" "jvm s (min/med/max)" "peak RSS MiB"
+printf '\n%-16s %-8s %-6s %-24s %-24s %-24s %s\n' image mode cache "run s (min/med/max)" \
+  "jvm s (min/med/max)" "cpu s (min/med/max)" "peak RSS MiB (med)"
 for image in "${images[@]}"; do
   name=$(basename "${image%%:*}")
   for mode in version train; do
@@ -110,12 +128,15 @@ for image in "${images[@]}"; do
       f=$work/$name.$mode.$variant
       read -r rmin rmed rmax < <(cut -d' ' -f1 "$f" | stats)
       read -r jmin jmed jmax < <(cut -d' ' -f2 "$f" | stats)
-      eval "med_${variant}_run=$rmed med_${variant}_jvm=$jmed"
-      printf '%-16s %-8s %-6s %-26s %-26s %s\n' "$name" "$mode" "$variant" "$rmin / $rmed / $rmax" \
-        "$jmin / $jmed / $jmax" "$(rss "$image" "$mode" "$variant")"
+      read -r cmin cmed cmax < <(cut -d' ' -f1 "$f.chroot" | stats)
+      read -r _ mmed _ < <(cut -d' ' -f2 "$f.chroot" | stats)
+      eval "med_${variant}_run=$rmed med_${variant}_jvm=$jmed med_${variant}_cpu=$cmed"
+      printf '%-16s %-8s %-6s %-24s %-24s %-24s %.0f\n' "$name" "$mode" "$variant" "$rmin / $rmed / $rmax" \
+        "$jmin / $jmed / $jmax" "$cmin / $cmed / $cmax" "$mmed"
     done
-    awk -v a="$med_aot_jvm" -v b="$med_noaot_jvm" -v c="$med_aot_run" -v d="$med_noaot_run" -v n="$name" -v m="$mode" \
-      'BEGIN {printf "%-16s %-8s ratio aot/noaot (medians): jvm %.2f (-%.0f %%), run %.2f (-%.0f %%)\n", n, m, a/b, 100*(1-a/b), c/d, 100*(1-c/d)}'
+    awk -v a="$med_aot_jvm" -v b="$med_noaot_jvm" -v c="$med_aot_run" -v d="$med_noaot_run" \
+        -v e="$med_aot_cpu" -v f="$med_noaot_cpu" -v n="$name" -v m="$mode" \
+      'BEGIN {printf "%-16s %-8s ratio aot/noaot (medians): jvm %.2f (%+.0f %%), run %.2f (%+.0f %%), cpu %.2f (%+.0f %%)\n", n, m, a/b, 100*(a/b-1), c/d, 100*(c/d-1), e/f, 100*(e/f-1)}'
   done
 done
 
