@@ -19,6 +19,18 @@ final class KubernetesErrors {
     String status = e.getStatus() != null ? e.getStatus().getMessage() : null;
     String m = status != null ? status : e.getMessage();
     m = m == null ? e.getClass().getSimpleName() : m.replaceAll("\\s+", " ").trim();
+    // The client's own message names only the operation; the cause says what went wrong.
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != e) {
+      m +=
+          " ("
+              + root.getClass().getSimpleName()
+              + (root.getMessage() == null ? "" : ": " + root.getMessage())
+              + ")";
+    }
     return (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "")
         + (m.length() > 300 ? m.substring(0, 300) + "..." : m);
   }
