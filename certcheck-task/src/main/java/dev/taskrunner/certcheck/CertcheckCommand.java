@@ -212,7 +212,8 @@ public final class CertcheckCommand implements TaskCommand {
       paramLabel = "standard|nagios",
       defaultValue = "standard",
       description =
-          "standard: 0 ok, 4 findings (WARN or worse), 3 a target could not be checked;"
+          "standard: 0 ok, 4 findings (WARN or worse), 3 a target could not be checked,"
+              + " 1 no target reachable at all;"
               + " nagios: 0 ok, 1 warning, 2 critical, 3 unknown."
               + " Default: ${DEFAULT-VALUE}.")
   String exitCodes;

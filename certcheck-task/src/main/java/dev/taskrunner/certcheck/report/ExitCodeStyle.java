@@ -7,9 +7,10 @@ import dev.taskrunner.common.ExitCode;
  * How a run's results become an exit code.
  *
  * <p>{@code standard} (the shared table): 4 when any target is at WARN or worse (findings win over
- * scan failures, so an expired certificate is never hidden behind an unreachable neighbour); else 3
- * when any target could not be checked (unreachable, timeout, unreadable file); else 0. Exit 1 is
- * left to the launcher for unexpected failures of the task itself.
+ * scan failures, so an expired certificate is never hidden behind an unreachable neighbour); else 1
+ * when no target could be checked and every failure was UNREACHABLE or TIMEOUT (the scanner's own
+ * network is probably down: a retry may help); else 3 when any target could not be checked (an
+ * unreadable file, a wrong keystore password: a retry cannot help); else 0.
  *
  * <p>{@code nagios}: 2 when any target is CRITICAL, else 1 when any is WARNING, else 3 when any is
  * UNKNOWN, else 0 (check_ssl_cert and ssl-cert-check give the same numbers).
@@ -37,9 +38,18 @@ public enum ExitCodeStyle {
       return ExitCode.FINDINGS;
     }
     if (summary.failures() > 0) {
-      return ExitCode.PARTIAL;
+      return summary.failures() == summary.targets() && onlyNetworkFailures(summary)
+          ? ExitCode.FAILED
+          : ExitCode.PARTIAL;
     }
     return ExitCode.SUCCESS;
+  }
+
+  /** Every failure is UNREACHABLE or TIMEOUT: the scanner's own network may be down. */
+  private static boolean onlyNetworkFailures(RunSummary summary) {
+    int network =
+        summary.byStatus().get(Status.UNREACHABLE) + summary.byStatus().get(Status.TIMEOUT);
+    return network == summary.failures();
   }
 
   private static int count(RunSummary summary, Status.Kind kind) {

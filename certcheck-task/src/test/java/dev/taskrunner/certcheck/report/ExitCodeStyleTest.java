@@ -38,6 +38,8 @@ class ExitCodeStyleTest {
     assertThat(standard(Status.EXPIRED, Status.UNREACHABLE)).isEqualTo(4);
     assertThat(standard(Status.OK, Status.TIMEOUT)).isEqualTo(3);
     assertThat(standard(Status.ERROR, Status.TIMEOUT)).isEqualTo(3);
+    // Nothing reachable at all: the scanner's network is suspect, and a retry may help.
+    assertThat(standard(Status.UNREACHABLE, Status.TIMEOUT)).isEqualTo(1);
   }
 
   @Test
