@@ -168,6 +168,18 @@ class DeadlineAndStartTlsTest {
   }
 
   @Test
+  @DisplayName("PostgreSQL 17 direct TLS: no SSLRequest, ALPN postgresql offered")
+  void postgresDirectTlsOffersAlpn() {
+    try (TlsServer direct = TlsServer.start(identity);
+        EndpointProber prober = new EndpointProber(evaluator, CLOCK, DEADLINE, 8, 8)) {
+      TargetResult r =
+          prober.probe(target(direct.address() + ";starttls=postgres-direct;sni=localhost"));
+      assertThat(r.status()).isEqualTo(Status.OK);
+      assertThat(direct.offeredProtocols()).containsExactly("postgresql");
+    }
+  }
+
+  @Test
   @DisplayName("plain TLS to an SMTP port that expects STARTTLS fails as a handshake error")
   void plainTlsAgainstStartTlsServer() {
     try (EndpointProber prober = new EndpointProber(evaluator, CLOCK, DEADLINE, 8, 8)) {

@@ -40,6 +40,7 @@ public final class TlsServer implements AutoCloseable {
   private final Prelude prelude;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final Thread acceptor;
+  private final List<String> offeredProtocols = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private TlsServer(Map<String, Identity> bySni, Identity fallback, Prelude prelude)
       throws IOException {
@@ -64,6 +65,11 @@ public final class TlsServer implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** Every ALPN protocol name clients offered so far. */
+  public List<String> offeredProtocols() {
+    return List.copyOf(offeredProtocols);
   }
 
   public int port() {
@@ -96,6 +102,12 @@ public final class TlsServer implements AutoCloseable {
       try (SSLSocket tls =
           (SSLSocket) context.getSocketFactory().createSocket(plain, null, plain.getPort(), true)) {
         tls.setUseClientMode(false);
+        // Record the ALPN protocols clients offer; agree to PostgreSQL's when offered.
+        tls.setHandshakeApplicationProtocolSelector(
+            (socket, offered) -> {
+              offeredProtocols.addAll(offered);
+              return offered.contains("postgresql") ? "postgresql" : "";
+            });
         tls.startHandshake();
         // Wait for the client to close; the prober never sends data.
         tls.getInputStream().read();
