@@ -16,6 +16,7 @@ import dev.taskrunner.certcheck.report.ResultFields;
 import dev.taskrunner.certcheck.report.RunSummary;
 import dev.taskrunner.certcheck.result.CertificateFacts;
 import dev.taskrunner.certcheck.result.Status;
+import dev.taskrunner.certcheck.result.TargetId;
 import dev.taskrunner.certcheck.result.TargetResult;
 import dev.taskrunner.certcheck.result.Thresholds;
 import dev.taskrunner.certcheck.target.EndpointSyntax;
@@ -347,8 +348,7 @@ public final class CertcheckCommand implements TaskCommand {
           if (plan.certManagerMode().equals("on")) {
             emit(
                 TargetResult.failure(
-                    new dev.taskrunner.certcheck.result.TargetId(
-                        "certificates.cert-manager.io", "cert_manager", ""),
+                    new TargetId("certificates.cert-manager.io", "cert_manager", ""),
                     Status.ERROR,
                     "crd_not_found",
                     "",

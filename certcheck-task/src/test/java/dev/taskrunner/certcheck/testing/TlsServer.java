@@ -197,8 +197,4 @@ public final class TlsServer implements AutoCloseable {
       return null;
     }
   }
-
-  static List<String> names(Map<String, Identity> m) {
-    return List.copyOf(m.keySet());
-  }
 }
