@@ -290,8 +290,13 @@ public final class CertcheckCommand implements TaskCommand {
     RunSummary summary = RunSummary.of(all);
     ExitCode exit = plan.style().exitCode(summary);
     CertcheckMetrics.record(ctx.meters(), all);
-    Events.event("certcheck.summary")
-        .withAll(summary.fields())
+    Events.Builder summaryEvent = Events.event("certcheck.summary").withAll(summary.fields());
+    if (plan.style() == ExitCodeStyle.NAGIOS) {
+      // run.finished names codes by the shared table; say what 1/2/3 mean in Nagios terms here.
+      summaryEvent.with(
+          "nagios_state", List.of("OK", "WARNING", "CRITICAL", "UNKNOWN").get(exit.code()));
+    }
+    summaryEvent
         .with("shard", plan.shard().toString())
         .with("exit_codes", plan.style().name().toLowerCase(Locale.ROOT))
         .with("result_exit_code", exit.code())

@@ -208,6 +208,8 @@ class CertcheckRunIT {
             "--exit-codes=nagios");
 
     assertThat(critical.exitCode()).as(critical.stdout()).isEqualTo(2);
+    assertThat(critical.events("certcheck.summary").get(0).get("nagios_state").asText())
+        .isEqualTo("CRITICAL");
     assertThat(ok.exitCode()).as(ok.stdout()).isZero();
   }
 
