@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskrunner.images.TaskImage;
 import dev.taskrunner.images.monitoring.MonitoringQueries;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
@@ -31,6 +34,7 @@ class BackupImageIT {
   private static PushgatewayContainer gateway;
   private static S3ProxyContainer s3;
   @TempDir static Path s3Work;
+  @TempDir static Path secretVolume;
 
   @BeforeAll
   static void start() throws Exception {
@@ -46,6 +50,12 @@ class BackupImageIT {
             .waitingFor(Wait.forLogMessage(".*database system is ready to accept connections.*", 2))
             .withStartupTimeout(Duration.ofMinutes(2));
     postgres.start();
+    // The password as the CronJob gets it: a file in a read-only Secret volume, named by
+    // PGPASSWORD_FILE (readable by the pod's fsGroup there; world-readable here).
+    Files.writeString(secretVolume.resolve("password"), DB_PASSWORD);
+    Files.setPosixFilePermissions(secretVolume, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        secretVolume.resolve("password"), PosixFilePermissions.fromString("rw-r--r--"));
     gateway = new PushgatewayContainer(network);
     gateway.start();
     s3 = new S3ProxyContainer(network, s3Work, S3_KEY_ID, S3_SECRET, BUCKET);
@@ -83,7 +93,9 @@ class BackupImageIT {
         .withEnv("PGHOST", "db")
         .withEnv("PGPORT", "5432")
         .withEnv("PGUSER", "postgres")
-        .withEnv("PGPASSWORD", DB_PASSWORD)
+        .withFileSystemBind(
+            secretVolume.toString(), "/var/run/secrets/taskrunner/db", BindMode.READ_ONLY)
+        .withEnv("PGPASSWORD_FILE", "/var/run/secrets/taskrunner/db/password")
         .withEnv("PGDATABASE", "app")
         .withEnv("BACKUP_BUCKET", BUCKET)
         .withEnv("BACKUP_S3_ENDPOINT", S3ProxyContainer.ENDPOINT)

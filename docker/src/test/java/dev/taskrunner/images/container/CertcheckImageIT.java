@@ -124,7 +124,10 @@ class CertcheckImageIT {
   @Test
   void unreachableEndpointIsNotHiddenAndStdoutStaysJson() {
     TaskRun run = certcheck().withCommand("--target", "no-such-host.invalid:443").run();
-    assertThat(run.exitCode()).as(run.describe()).isNotZero().isNotEqualTo(2);
+    // A failure code (README: 1 when every target was unreachable, 3 when one could not be
+    // checked otherwise; which one a DNS failure is, certcheck's own tests decide): never 0 (ok),
+    // 2 (configuration) or 4 (a finding).
+    assertThat(run.exitCode()).as(run.describe()).isIn(1, 3);
     run.jsonLines();
   }
 }
