@@ -25,7 +25,7 @@ fi
 start=$SECONDS
 bash docker/testbed/setup.sh
 # 1. Every module's unit and integration tests (and the task jars the image build copies).
-./mvnw -B -ntp install
+./mvnw -B -ntp --fail-at-end install
 # 2. The three images, from the jars just built, then the tests that run them like a cluster does.
 bash docker/build.sh --no-maven
 ./mvnw -B -ntp -f docker/pom.xml verify
