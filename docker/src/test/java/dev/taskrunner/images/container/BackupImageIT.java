@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,71 @@ class BackupImageIT {
         .withEnv("BACKUP_S3_CHECKSUM", "when_required")
         .withEnv("AWS_ACCESS_KEY_ID", S3_KEY_ID)
         .withEnv("AWS_SECRET_ACCESS_KEY", S3_SECRET);
+  }
+
+  @Test
+  void sigtermWhilePgDumpWaitsStopsCleanlyAndLeavesNoObject() throws Exception {
+    // A session holding an exclusive lock: pg_dump waits for it, as it would behind a long
+    // migration, until the Job's activeDeadlineSeconds sends SIGTERM.
+    Thread locker =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    postgres.execInContainer(
+                        "psql",
+                        "-U",
+                        "postgres",
+                        "-d",
+                        "app",
+                        "-c",
+                        "BEGIN; LOCK TABLE item IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(300);");
+                  } catch (Exception e) {
+                    // ended by pg_terminate_backend below
+                  }
+                });
+    try {
+      awaitSql("SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted", "1");
+      List<String> before = s3.objects(BUCKET);
+      TaskRun run =
+          backupTask()
+              .waitingFor(Wait.forLogMessage(".*\"event\":\"run.started\".*", 1))
+              .runAndStop(
+                  () ->
+                      awaitSql(
+                          "SELECT count(*) FROM pg_stat_activity"
+                              + " WHERE application_name = 'taskrunner-backup'"
+                              + " AND wait_event_type = 'Lock'",
+                          "1"),
+                  Duration.ofSeconds(30));
+      // 143: SIGTERM handled within the task's 20 s grace (137 would mean SIGKILL).
+      assertThat(run.exitCode()).as(run.describe()).isEqualTo(143);
+      assertThat(run.events("run.stopping")).as(run.describe()).hasSize(1);
+      assertThat(s3.objects(BUCKET)).as("no partial object").isEqualTo(before);
+    } finally {
+      psql(
+          "app",
+          "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+              + " WHERE query LIKE '%pg_sleep(300)%' AND pid <> pg_backend_pid()");
+      locker.join();
+    }
+  }
+
+  private static void awaitSql(String sql, String expected) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    try {
+      while (!psql("app", sql).equals(expected)) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("timed out waiting for " + sql + " = " + expected);
+        }
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static final String CHECKSUM =

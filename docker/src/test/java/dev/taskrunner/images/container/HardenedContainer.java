@@ -9,6 +9,7 @@ import java.util.Map;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame.OutputType;
+import org.testcontainers.containers.startupcheck.IsRunningStartupCheckStrategy;
 import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
 import org.testcontainers.utility.DockerImageName;
 
@@ -52,6 +53,27 @@ public final class HardenedContainer extends GenericContainer<HardenedContainer>
     try (this) {
       start();
       DockerClient client = DockerClientFactory.instance().client();
+      InspectContainerResponse info = client.inspectContainerCmd(getContainerId()).exec();
+      Long code = info.getState().getExitCodeLong();
+      return new TaskRun(
+          code == null ? -1 : code.intValue(),
+          getLogs(OutputType.STDOUT),
+          getLogs(OutputType.STDERR));
+    }
+  }
+
+  /**
+   * Starts the container, waits until {@code running} says the task is at the point under test,
+   * then stops it the way the kubelet does at {@code activeDeadlineSeconds} or eviction: SIGTERM to
+   * PID 1, SIGKILL after {@code grace}. Collects exit code and output, removes the container.
+   */
+  public TaskRun runAndStop(Runnable running, Duration grace) {
+    withStartupCheckStrategy(new IsRunningStartupCheckStrategy());
+    try (this) {
+      start();
+      running.run();
+      DockerClient client = DockerClientFactory.instance().client();
+      client.stopContainerCmd(getContainerId()).withTimeout((int) grace.toSeconds()).exec();
       InspectContainerResponse info = client.inspectContainerCmd(getContainerId()).exec();
       Long code = info.getState().getExitCodeLong();
       return new TaskRun(
