@@ -220,6 +220,63 @@ class ManifestTest {
   }
 
   @Test
+  void podFailurePolicyRulesNameTheTaskContainer() {
+    for (JsonNode c : cronJobs()) {
+      List<String> names =
+          containers(podSpec(c)).stream().map(n -> n.path("name").asText()).toList();
+      for (JsonNode rule : c.at("/spec/jobTemplate/spec/podFailurePolicy/rules")) {
+        JsonNode codes = rule.path("onExitCodes");
+        if (!codes.isMissingNode()) {
+          // The API server rejects a containerName that is not in the template.
+          assertThat(names)
+              .as(c.at("/metadata/name").asText())
+              .contains(codes.path("containerName").asText());
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyFileVariablePointsIntoAReadOnlyMountedVolume() {
+    for (JsonNode c : cronJobs()) {
+      for (JsonNode container : containers(podSpec(c))) {
+        String what = c.at("/metadata/name").asText() + "/" + container.path("name").asText();
+        for (JsonNode env : container.path("env")) {
+          if (!env.path("name").asText().endsWith("_FILE")) {
+            continue;
+          }
+          String path = env.path("value").asText();
+          JsonNode mount = null;
+          for (JsonNode m : container.path("volumeMounts")) {
+            if (path.startsWith(m.path("mountPath").asText() + "/")) {
+              mount = m;
+            }
+          }
+          assertThat(mount)
+              .as("%s: %s=%s is in a mounted volume", what, env.path("name").asText(), path)
+              .isNotNull();
+          assertThat(mount.path("readOnly").asBoolean()).as(what + " " + path).isTrue();
+        }
+      }
+    }
+  }
+
+  @Test
+  void exampleNamespaceEnforcesPodSecurityRestricted() {
+    List<JsonNode> namespaces =
+        documents.stream().filter(d -> d.path("kind").asText().equals("Namespace")).toList();
+    assertThat(namespaces).isNotEmpty();
+    for (JsonNode ns : namespaces) {
+      JsonNode labels = ns.at("/metadata/labels");
+      for (String mode : List.of("enforce", "warn", "audit")) {
+        assertThat(labels.path("pod-security.kubernetes.io/" + mode).asText())
+            .as(ns.at("/metadata/name").asText() + " " + mode)
+            .isEqualTo("restricted");
+      }
+    }
+  }
+
+  @Test
   void imageReferencesCarryATagOrDigestAndNeverLatest() {
     for (JsonNode c : cronJobs()) {
       for (JsonNode container : containers(podSpec(c))) {
