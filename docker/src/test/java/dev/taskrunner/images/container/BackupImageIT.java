@@ -129,7 +129,10 @@ class BackupImageIT {
                   }
                 });
     try {
-      awaitSql("SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted", "1");
+      awaitSql(
+          "SELECT count(*) > 0 FROM pg_locks"
+              + " WHERE relation = 'item'::regclass AND mode = 'AccessExclusiveLock' AND granted",
+          "t");
       List<String> before = s3.objects(BUCKET);
       TaskRun run =
           backupTask()
@@ -137,10 +140,10 @@ class BackupImageIT {
               .runAndStop(
                   () ->
                       awaitSql(
-                          "SELECT count(*) FROM pg_stat_activity"
+                          "SELECT count(*) > 0 FROM pg_stat_activity"
                               + " WHERE application_name = 'taskrunner-backup'"
                               + " AND wait_event_type = 'Lock'",
-                          "1"),
+                          "t"),
                   Duration.ofSeconds(30));
       // 143: SIGTERM handled within the task's 20 s grace (137 would mean SIGKILL).
       assertThat(run.exitCode()).as(run.describe()).isEqualTo(143);
