@@ -2,10 +2,13 @@
 # Builds the three task images with no registry:
 #   taskrunner/backup-task:<version>, taskrunner/cleanup-task:<version>, taskrunner/certcheck-task:<version>
 #
-# Steps: (1) the task jars (thin jar + lib/) and a CycloneDX SBOM per task module, unless
-# --no-maven; (2) the base images: the public ones named in docker/Dockerfile when
-# TASKRUNNER_IMAGE_BASES=public, otherwise local stand-ins made from Debian packages
-# (default; no registry needed); (3) docker build of each image, AOT cache trained inside.
+# Steps: (1) the task jars (thin jar + lib/: `package`, tests skipped), unless --no-maven, which
+# takes the jars a previous `./mvnw install` or `package` left in <module>/target; (2) a CycloneDX
+# SBOM per task module (target/bom.json) when missing or older than a POM; (3) the base images: the
+# public ones named in docker/Dockerfile when TASKRUNNER_IMAGE_BASES=public, otherwise local
+# stand-ins made from Debian packages (default; no registry needed); (4) docker build of each
+# image, AOT cache trained inside. Docker's layer cache makes a rebuild with unchanged jars take
+# seconds; only a changed jar or lib/ retrains the cache.
 #
 # Usage: docker/build.sh [--no-maven] [task...]      tasks: backup-task cleanup-task certcheck-task
 # Env:   JAVA_HOME (JDK 25; default /usr/lib/jvm/temurin-25-jdk-amd64)
