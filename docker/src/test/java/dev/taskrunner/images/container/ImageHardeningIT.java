@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.model.ContainerConfig;
 import dev.taskrunner.images.TaskImage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -49,6 +52,38 @@ class ImageHardeningIT {
             "org.opencontainers.image.version",
             "org.opencontainers.image.revision")
         .containsEntry("dev.taskrunner.sbom", "/app/sbom.cdx.json");
+  }
+
+  @ParameterizedTest
+  @EnumSource(TaskImage.class)
+  void layersGoFromLeastToMostOftenChanged(TaskImage image) throws Exception {
+    // docker history (the CLI docker/build.sh uses; the Java client has no history call) lists the
+    // newest layer first; reversed, it is the order of the Dockerfile's COPYs.
+    Process history =
+        new ProcessBuilder(
+                "docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}", image.image())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    List<String> copies =
+        new ArrayList<>(
+            new String(history.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .lines()
+                .toList());
+    assertThat(history.waitFor()).isZero();
+    Collections.reverse(copies);
+    List<String> order =
+        List.of("/opt/java/", "/app/lib/", "/app/task.jar", "/app/app.aot", "/app/sbom.cdx.json");
+    List<Integer> positions =
+        order.stream()
+            .map(
+                target ->
+                    copies.stream()
+                        .filter(c -> c.contains("COPY") && c.contains(" " + target))
+                        .findFirst()
+                        .map(copies::indexOf)
+                        .orElse(-1))
+            .toList();
+    assertThat(positions).as("layers %s in %s", order, copies).doesNotContain(-1).isSorted();
   }
 
   @ParameterizedTest
