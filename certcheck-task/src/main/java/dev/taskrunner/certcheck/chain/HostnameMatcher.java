@@ -8,6 +8,7 @@ import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * RFC 6125 basics: DNS names are matched against dNSName SANs (a wildcard only as the whole
@@ -42,9 +43,12 @@ public final class HostnameMatcher {
     return false;
   }
 
+  // Compiled once: String.matches compiled it again for every target (twice per endpoint probe).
+  private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
   /** True for IPv4 dotted quads and anything with a colon (IPv6). */
   public static boolean isIpLiteral(String name) {
-    return name.contains(":") || name.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    return name.contains(":") || DOTTED_QUAD.matcher(name).matches();
   }
 
   static boolean dnsMatches(String pattern, String host) {
