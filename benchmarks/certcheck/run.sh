@@ -11,7 +11,9 @@
 #   C  ENDPOINTS + TARPITS, deadline 5 s: certcheck-task vs blackbox_exporter, SMALL_ROUNDS rounds;
 #      ssl-cert-check against one tarpit, once, killed after 30 s (it has no timeout)
 # certcheck-task runs with the image's JVM flags and an AOT cache from its training run, JVM start
-# included, --concurrency 16 (= xargs -P 16). blackbox_exporter runs as the daemon it is; its start is
+# included, --concurrency 16 (= xargs -P 16). Scenario A also runs certcheck-task with
+# JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1 (C1 only: a short scan spends much of its CPU in C2
+# compiling the JDK's TLS and EC code it then barely uses; set C1=0 to skip). blackbox_exporter runs as the daemon it is; its start is
 # not timed, its peak RSS is the daemon's VmHWM over the whole benchmark.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -73,8 +75,10 @@ if [ "${NO_AOT:-0}" != 1 ]; then
 fi
 
 now() { date +%s.%N; }
-declare -A times rss
+declare -A times rss cpus
 record() { times[$1]+="$2 "; rss[$1]+="$3 "; }
+# user + system CPU seconds of a /usr/bin/time -v run: less load-sensitive than wall time.
+record_cpu() { cpus[$1]+="$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$WORK/time-$1") "; }
 
 run_certcheck() { # key targets-file deadline
   local out=$WORK/out-$1.json t0 t1
@@ -83,6 +87,7 @@ run_certcheck() { # key targets-file deadline
     --ca-file "$F/ca.pem" --no-system-trust --concurrency 16 --per-host 16 --deadline "$3" >"$out" || true
   t1=$(now)
   record "$1" "$(echo "$t1 - $t0" | bc)" "$(awk '/Maximum resident/ {print $6}' "$WORK/time-$1")"
+  record_cpu "$1"
   grep '"certcheck.summary"' "$out" | grep -o '"by_status":{[^}]*}' >"$WORK/outcome-$1"
 }
 run_blackbox() { # key targets-file
@@ -109,6 +114,9 @@ peak() { echo "${rss[$1]}" | tr ' ' '\n' | grep -v '^$' | sort -n | tail -1; }
 report() { # key label
   read -r mn md mx <<<"$(stats "$1")"
   printf "  %-34s min %6.2f  median %6.2f  max %6.2f s   peak RSS %6d MiB   %s\n" "$2" "$mn" "$md" "$mx" $(( $(peak "$1") / 1024 )) "$(cat "$WORK/outcome-$1")"
+  if [ -n "${cpus[$1]:-}" ]; then
+    echo "  ${2:0:34}: CPU (user+sys) median $(echo "${cpus[$1]}" | tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m}') s"
+  fi
 }
 median() { stats "$1" | awk '{print $2}'; }
 
@@ -118,11 +126,14 @@ if [[ " $SCENARIOS " == *" A "* ]]; then
 echo "A: $ENDPOINTS endpoints, $ROUNDS rounds"
 for r in $(seq 1 "$ROUNDS"); do
   run_certcheck A-cc "$F/targets.txt" 5s
+  [ "${C1:-1}" = 1 ] && JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1 run_certcheck A-c1 "$F/targets.txt" 5s
   run_blackbox A-bb "$F/targets.txt"
 done
 report A-cc "certcheck-task"
+[ "${C1:-1}" = 1 ] && report A-c1 "certcheck-task, C1 only"
 report A-bb "blackbox_exporter (xargs -P 16)"
 echo "  ratio certcheck/blackbox (median): $(echo "scale=2; $(median A-cc) / $(median A-bb)" | bc)"
+[ "${C1:-1}" = 1 ] && echo "  ratio certcheck C1-only/blackbox (median): $(echo "scale=2; $(median A-c1) / $(median A-bb)" | bc)"
 
 fi
 if [[ " $SCENARIOS " == *" B "* ]]; then
