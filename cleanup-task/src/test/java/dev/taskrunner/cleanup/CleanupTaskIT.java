@@ -106,23 +106,38 @@ class CleanupTaskIT {
   }
 
   @Test
-  @DisplayName("a real pass: exit 0, JSON lines only, summary event, metrics on the Pushgateway")
+  @DisplayName(
+      "a real pass: exit 0, JSON lines only, progress, summary, metrics on the Pushgateway")
   void realPassReportsAndPushes() throws IOException {
     Path root = hostileTree();
+    for (int i = 0; i < 1000; i++) {
+      file(root.resolve("many/young-" + i + ".log"), YOUNG);
+    }
     TaskProcess p =
         run(
             Map.of("PUSHGATEWAY_URL", gateway.url().toString(), "CLEANUP_ROOT", root.toString()),
             "--older-than",
             "30d",
             "--metrics-label",
-            "suite=realpass");
+            "suite=realpass",
+            // Far below the 10 s default, so a walk of ~1,000 entries reports progress at least
+            // once.
+            "--progress-interval",
+            "1ms");
 
     assertThat(p.exitCode()).as(p.stdout() + p.stderr()).isZero();
     p.jsonLines(); // every stdout line is one JSON object, hostile names included
     try (Stream<Path> left = Files.walk(root)) {
-      assertThat(left.map(root::relativize).map(Path::toString))
+      assertThat(left.map(root::relativize).map(Path::toString).filter(n -> !n.startsWith("many")))
           .containsExactlyInAnyOrder("", "app", "app/new.log", "app/skewed.log");
     }
+    assertThat(p.events("progress"))
+        .anySatisfy(
+            n -> {
+              assertThat(n.path("work").asText()).isEqualTo("cleanup.scan");
+              assertThat(n.path("done").asLong()).isPositive();
+              assertThat(n.has("rate_per_second")).isTrue();
+            });
     assertThat(tmp.resolve("pwned")).doesNotExist();
     assertThat(Path.of("pwned")).doesNotExist();
 
@@ -130,7 +145,7 @@ class CleanupTaskIT {
     assertThat(summary.path("deleted").asLong()).isEqualTo(HOSTILE.size() + 1);
     assertThat(summary.path("dry_run").asBoolean()).isFalse();
     assertThat(summary.path("errors").asLong()).isZero();
-    assertThat(summary.path("skipped_by_reason").path("young").asLong()).isEqualTo(1);
+    assertThat(summary.path("skipped_by_reason").path("young").asLong()).isEqualTo(1001);
     assertThat(summary.path("skipped_by_reason").path("future").asLong()).isEqualTo(1);
     assertThat(summary.path("bytes_freed").asLong()).isEqualTo((HOSTILE.size() + 1) * 4096L);
     assertThat(p.events("run.finished").getFirst().path("exit_code").asInt()).isZero();
@@ -141,10 +156,10 @@ class CleanupTaskIT {
         .containsPattern(
             sample("cleanup_files_deleted_total", "realpass", null, HOSTILE.size() + 1))
         .containsPattern(
-            sample("cleanup_files_scanned_total", "realpass", null, HOSTILE.size() + 4))
+            sample("cleanup_files_scanned_total", "realpass", null, HOSTILE.size() + 1005))
         .containsPattern(sample("cleanup_bytes_freed_total", "realpass", null, freed))
         .containsPattern(sample("cleanup_skipped_total", "realpass", "future", 1))
-        .containsPattern(sample("cleanup_skipped_total", "realpass", "young", 1))
+        .containsPattern(sample("cleanup_skipped_total", "realpass", "young", 1001))
         .containsPattern(sample("cleanup_skipped_total", "realpass", "became_young", 0))
         .containsPattern(sample("cleanup_errors_total", "realpass", "permission_denied", 0))
         .containsPattern(sample("cleanup_dirs_removed_total", "realpass", null, 0))
