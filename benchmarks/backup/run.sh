@@ -8,8 +8,8 @@
 #   (e) backup-task --compression=pgdump (pg_dump's own gzip, the same compression as a-c)
 #
 # Data set: pgbench tables (pgbench -i -s SCALE) plus a table of random bytes, since pgbench's filler
-# compresses about 50:1 and flatters every compressor. Runs are interleaved a b c d e, a b c d e, ...
-# after one unmeasured warm-up round; prints min/median/max wall time, the ratios of the medians, the
+# compresses about 50:1 and flatters every compressor. Runs are interleaved a b c d e, b c d e a, ...
+# (the order rotates each round) after one unmeasured warm-up round; prints min/median/max wall time, the ratios of the medians, the
 # archive sizes, and the peak RSS of (d) from /usr/bin/time -v. Then (d) alone on a smaller database
 # of the same shape, to show its peak RSS does not grow with the database.
 #
@@ -188,6 +188,8 @@ run_variant() {
   d | e) bytes=$(grep -o '"event":"backup.completed"[^}]*' "$WORK/task.log" | grep -o '"bytes":[0-9]*' | head -1 | cut -d: -f2) ;;
   esac
   s3api s3 rm --quiet --recursive s3://bench/ >/dev/null
+  sync
+  sleep 2
   echo "$(echo "$t1 - $t0" | bc -l) $rss ${bytes:-0}" >"$WORK/result"
 }
 
@@ -199,7 +201,10 @@ VARIANTS=(a b c d e)
 note "warm-up round (not measured)"
 for v in "${VARIANTS[@]}"; do run_variant "$v" bench; done
 for r in $(seq "$ROUNDS"); do
-  for v in "${VARIANTS[@]}"; do
+  # The order rotates every round, so no variant always runs right after the same other one (S3Proxy
+  # and the page cache are still busy with the previous upload for a moment).
+  order=("${VARIANTS[@]:$(((r - 1) % ${#VARIANTS[@]}))}" "${VARIANTS[@]:0:$(((r - 1) % ${#VARIANTS[@]}))}")
+  for v in "${order[@]}"; do
     run_variant "$v" bench
     read -r secs rss bytes <"$WORK/result"
     echo "$secs" >>"$WORK/wall.$v"
