@@ -250,11 +250,14 @@ class BackupFailuresIT {
         fakeTool(
             "pg_dump",
             "if [ \"$1\" = --version ]; then exec /usr/bin/pg_dump --version; fi\n"
-                + "echo \"$0 $*\" > "
+                // After the exec below this PID is the real pg_dump: read its /proc/<pid>/cmdline
+                // (readable by anyone on the node) and its environment.
+                + "( sleep 0.3; tr '\\0' ' ' < /proc/$$/cmdline > "
                 + argv
-                + "\nenv > "
+                + "; tr '\\0' '\\n' < /proc/$$/environ > "
                 + childEnv
-                + "\necho 'pg_dump: warning: injected warning for the test' >&2\n"
+                + " ) &\n"
+                + "echo 'pg_dump: warning: injected warning for the test' >&2\n"
                 + "exec /usr/bin/pg_dump \"$@\"");
     Path tmpdir = Files.createDirectories(tmp.resolve("javatmp"));
     Map<String, String> env = env();
@@ -280,7 +283,10 @@ class BackupFailuresIT {
         .isEqualTo("PGDMP");
     assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1))
         .doesNotContain("injected warning");
-    assertThat(Files.readString(argv)).doesNotContain(TestDatabase.PASSWORD);
+    assertThat(Files.readString(argv))
+        // (Debian's /usr/bin/pg_dump execs /usr/lib/postgresql/<major>/bin/pg_dump in place.)
+        .contains("pg_dump --format=c --no-password --dbname=dbname='app'")
+        .doesNotContain(TestDatabase.PASSWORD);
     String seen = Files.readString(childEnv);
     assertThat(seen)
         .doesNotContain(TestDatabase.PASSWORD)

@@ -7,6 +7,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -35,6 +36,8 @@ import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -62,7 +65,7 @@ public final class MultipartUploadSink extends OutputStream {
   public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
 
   /** How long an abort waits for part uploads on the wire before (and again after) aborting. */
-  private static final java.time.Duration ABORT_PART_WAIT = java.time.Duration.ofSeconds(5);
+  private static final Duration ABORT_PART_WAIT = Duration.ofSeconds(5);
 
   /** Largest part we use: a Java array, and well below S3's 5 GiB. */
   public static final long MAX_PART_SIZE = 2L * 1024 * 1024 * 1024 - 1024 * 1024;
@@ -378,27 +381,56 @@ public final class MultipartUploadSink extends OutputStream {
       mine.complete(null);
       return;
     }
+    // Queued parts see the failure and return at once; parts on the wire run to their answer.
     failure.compareAndSet(null, new IOException("upload aborted"));
-    pool.shutdownNow();
+    pool.shutdown();
     Thread.ofPlatform()
         .daemon()
         .name("s3-abort")
         .start(
             () -> {
               try {
-                // A part still on the wire when AbortMultipartUpload arrives may be stored after it
-                // and bring the upload back (S3's documentation says to abort again then). So wait,
-                // bounded, for the part uploads to end first, and abort once more if they did not.
-                boolean idle = awaitParts();
-                sendAbort();
-                if (!idle && awaitParts()) {
+                // A part still being received when AbortMultipartUpload arrives may be stored after
+                // it and bring the upload back (S3's documentation says to abort again then). So
+                // wait, bounded, for the part uploads to be answered, abort, and abort again while
+                // the store still lists the upload.
+                if (!awaitParts()) {
+                  pool.shutdownNow();
+                  awaitParts();
+                }
+                for (int attempt = 1; attempt <= 3; attempt++) {
                   sendAbort();
+                  if (!stillListed()) {
+                    break;
+                  }
+                  sleepQuietly(Duration.ofMillis(500L * attempt));
                 }
               } finally {
                 mine.complete(null);
               }
             });
     awaitUninterruptibly(mine);
+  }
+
+  private boolean stillListed() {
+    try {
+      ListMultipartUploadsResponse open =
+          s3.listMultipartUploads(
+              ListMultipartUploadsRequest.builder().bucket(settings.bucket()).prefix(key).build());
+      return open.uploads().stream().anyMatch(u -> uploadId.equals(u.uploadId()));
+    } catch (RuntimeException e) {
+      // Listing is only the check; a store that refuses it got its abort.
+      LOG.debug("could not list multipart uploads of {}: {}", key, describe(e));
+      return false;
+    }
+  }
+
+  private static void sleepQuietly(Duration pause) {
+    try {
+      Thread.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private boolean awaitParts() {
