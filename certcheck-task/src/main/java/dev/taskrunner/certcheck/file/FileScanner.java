@@ -8,6 +8,7 @@ import dev.taskrunner.certcheck.result.Status;
 import dev.taskrunner.certcheck.result.TargetId;
 import dev.taskrunner.certcheck.result.TargetResult;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -77,6 +78,12 @@ public final class FileScanner {
     return List.copyOf(out);
   }
 
+  /**
+   * Largest file read. Real bundles and keystores are kilobytes (a full CA bundle is about 200
+   * KiB); the bound keeps a junk file from taking the heap of a 256 MiB pod.
+   */
+  static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
+
   /** Checks one file. Never throws: every problem is a result. */
   public TargetResult scan(Path path) {
     long started = System.nanoTime();
@@ -92,7 +99,18 @@ public final class FileScanner {
       if (Files.isDirectory(path)) {
         return error(id, "decode_failed", "is a directory", attrs, started);
       }
-      content = Files.readAllBytes(path);
+      // Opening a FIFO blocks until a writer comes, and a device never ends: neither is a
+      // certificate file, and either would stall or exhaust the whole scan.
+      if (Files.exists(path) && !Files.isRegularFile(path)) {
+        return error(
+            id, "not_regular_file", "not a regular file (FIFO, socket or device)", attrs, started);
+      }
+      try (InputStream in = Files.newInputStream(path)) {
+        content = in.readNBytes(MAX_FILE_BYTES + 1);
+      }
+      if (content.length > MAX_FILE_BYTES) {
+        return error(id, "too_large", "larger than " + MAX_FILE_BYTES + " bytes", attrs, started);
+      }
     } catch (NoSuchFileException e) {
       return error(id, "not_found", "no such file", attrs, started);
     } catch (AccessDeniedException e) {

@@ -206,6 +206,32 @@ class FileScannerTest {
   }
 
   @Test
+  @DisplayName("a FIFO is an ERROR result at once, never a read that waits for a writer")
+  void fifoIsNotRead() throws Exception {
+    Path fifo = dir.resolve("tls.crt");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+
+    TargetResult r = scanner(null).scan(fifo);
+
+    assertThat(r.status()).isEqualTo(Status.ERROR);
+    assertThat(r.reason()).isEqualTo("not_regular_file");
+  }
+
+  @Test
+  @DisplayName("a file larger than any certificate store is an ERROR result, not a full read")
+  void hugeFileIsNotReadWhole() throws Exception {
+    Path big = dir.resolve("junk.pem");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(FileScanner.MAX_FILE_BYTES + 1L); // sparse: costs no disk
+    }
+
+    TargetResult r = scanner(null).scan(big);
+
+    assertThat(r.status()).isEqualTo(Status.ERROR);
+    assertThat(r.reason()).isEqualTo("too_large");
+  }
+
+  @Test
   @DisplayName(
       "missing file, dangling symlink and unmatched glob are ERROR results, not silence"
           + " (x509-certificate-exporter#312)")
