@@ -195,6 +195,7 @@ public final class CleanupCommand implements TaskCommand {
   public ExitCode run(RunContext ctx) throws Exception {
     Instant now = ctx.clock().instant();
     WalkSettings settings = settings(now);
+    requireRoots();
     List<PinnedRoot> pinned = pinRoots();
     try {
       return clean(ctx, settings, pinned);
@@ -212,6 +213,7 @@ public final class CleanupCommand implements TaskCommand {
   @Override
   public void train(RunContext ctx) throws Exception {
     WalkSettings settings = settings(ctx.clock().instant());
+    requireRoots();
     for (String root : roots) {
       RootGuard.checkSyntax(root, allowDangerousRoot);
     }
@@ -370,6 +372,16 @@ public final class CleanupCommand implements TaskCommand {
         dryRun,
         workers,
         openHandles);
+  }
+
+  /**
+   * A value like {@code CLEANUP_ROOT=","} splits into no root at all; running would clean nothing
+   * and report success, hiding the broken configuration.
+   */
+  private void requireRoots() {
+    if (roots == null || roots.stream().allMatch(String::isBlank)) {
+      throw new ConfigurationException("--root (env CLEANUP_ROOT)", "no root given");
+    }
   }
 
   private List<PinnedRoot> pinRoots() {

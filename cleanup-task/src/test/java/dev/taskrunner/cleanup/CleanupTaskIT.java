@@ -203,6 +203,12 @@ class CleanupTaskIT {
       assertThat(failed.path("message").asText()).contains(root).doesNotContain("\n");
     }
     assertThat(real.resolve("old.log")).exists();
+
+    // A list of nothing ("," splits into no root) must not become a successful run that did
+    // nothing.
+    TaskProcess none = run(Map.of("CLEANUP_ROOT", ","));
+    assertThat(none.exitCode()).as(none.stdout()).isEqualTo(2);
+    assertThat(single(none, "config.invalid").path("option").asText()).startsWith("--root");
   }
 
   @Test
