@@ -377,8 +377,7 @@ public final class BackupCommand implements TaskCommand {
   @Override
   public ExitCode run(RunContext ctx) throws Exception {
     S3Settings s3 = s3Settings();
-    ConnectionSettings pg =
-        new ConnectionSettings(pgHost, pgPort, pgUser, Optional.ofNullable(pgPassword), pgSslMode);
+    ConnectionSettings pg = connectionSettings();
     PgClientTools tools = new PgClientTools(pgBinDir);
     RetentionPolicy retention = retentionPolicy();
     Mode effective = effectiveMode();
@@ -681,7 +680,37 @@ public final class BackupCommand implements TaskCommand {
     return args;
   }
 
+  /** libpq's sslmode values: anything else is a typo that a retry cannot fix. */
+  private static final List<String> SSL_MODES =
+      List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+  ConnectionSettings connectionSettings() {
+    if (pgPort < 1 || pgPort > 65535) {
+      throw new ConfigurationException(
+          "--pg-port (env PGPORT)", "must be 1 to 65535, got " + pgPort);
+    }
+    if (!SSL_MODES.contains(pgSslMode)) {
+      throw new ConfigurationException(
+          "--pg-sslmode (env PGSSLMODE)", "must be one of " + String.join(", ", SSL_MODES));
+    }
+    return new ConnectionSettings(
+        pgHost, pgPort, pgUser, Optional.ofNullable(pgPassword), pgSslMode);
+  }
+
   S3Settings s3Settings() {
+    if (s3Endpoint != null) {
+      // The SDK rejects these only at the first request, as an "unexpected" exit 1 the Job retries.
+      String scheme = s3Endpoint.getScheme() == null ? "" : s3Endpoint.getScheme();
+      if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
+        throw new ConfigurationException("--s3-endpoint", "must be an http:// or https:// URL");
+      }
+      if (s3Endpoint.getHost() == null
+          || s3Endpoint.getPort() == 0
+          || s3Endpoint.getPort() > 65535) {
+        throw new ConfigurationException(
+            "--s3-endpoint", "needs a host and a port from 1 to 65535");
+      }
+    }
     S3Settings.ChecksumMode checksum;
     try {
       checksum = S3Settings.ChecksumMode.valueOf(s3Checksum.toUpperCase(Locale.ROOT));

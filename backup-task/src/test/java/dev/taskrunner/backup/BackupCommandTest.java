@@ -7,6 +7,7 @@ import dev.taskrunner.backup.archive.Compression;
 import dev.taskrunner.backup.storage.S3Settings;
 import dev.taskrunner.common.TaskLauncher;
 import dev.taskrunner.common.config.ConfigurationException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,19 @@ class BackupCommandTest {
     assertThatThrownBy(
             () -> parse(Map.of(), "--bucket=b", "--s3-object-lock-mode=governance").s3Settings())
         .hasFieldOrPropertyWithValue("option", "--s3-object-lock-retention");
+    for (String endpoint : List.of("ftp://127.0.0.1:21", "http://127.0.0.1:99999", "http:/x")) {
+      assertThatThrownBy(
+              () -> parse(Map.of(), "--bucket=b", "--s3-endpoint=" + endpoint).s3Settings())
+          .as(endpoint)
+          .hasFieldOrPropertyWithValue("option", "--s3-endpoint");
+    }
+    assertThatThrownBy(() -> parse(Map.of("PGPORT", "70000"), "--bucket=b").connectionSettings())
+        .hasFieldOrPropertyWithValue("option", "--pg-port (env PGPORT)");
+    assertThatThrownBy(
+            () -> parse(Map.of(), "--bucket=b", "--pg-sslmode=bogus").connectionSettings())
+        .hasFieldOrPropertyWithValue("option", "--pg-sslmode (env PGSSLMODE)");
+    assertThat(parse(Map.of(), "--bucket=b", "--s3-endpoint=http://127.0.0.1:9000").s3Settings())
+        .isNotNull();
     assertThatThrownBy(() -> parse(Map.of(), "--bucket=b", "--max-age=-1d").retentionPolicy())
         .isInstanceOf(Exception.class);
   }
