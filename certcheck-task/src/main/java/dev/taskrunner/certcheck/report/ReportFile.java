@@ -31,6 +31,10 @@ public final class ReportFile {
     if (!Files.isWritable(dir)) {
       throw new IOException("directory " + dir + " is not writable");
     }
+    // Found now, not after the whole scan when the rename onto it fails.
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + " is a directory; give a file name");
+    }
   }
 
   public static void write(
