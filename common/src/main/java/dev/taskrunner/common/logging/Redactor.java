@@ -21,6 +21,10 @@ public final class Redactor {
 
   private static final Redactor GLOBAL = new Redactor();
 
+  /**
+   * The credential patterns. {@link CredentialHints} holds, per pattern and in the same order, the
+   * literals every match must contain: change both together.
+   */
   private static final List<Pattern> PATTERNS =
       List.of(
           // key=value and key: value pairs whose key names a credential.
@@ -67,9 +71,23 @@ public final class Redactor {
         out = out.replace(secret, MASK);
       }
     }
-    for (Pattern p : PATTERNS) {
+    return applyPatterns(out, true);
+  }
+
+  /**
+   * Runs each pattern whose literal prerequisites the text contains. With {@code preCheck} false
+   * every pattern runs: the reference the pre-check is tested against.
+   */
+  String applyPatterns(String text, boolean preCheck) {
+    String out = text;
+    for (int i = 0; i < PATTERNS.size(); i++) {
+      if (preCheck && !CredentialHints.mayMatch(i, out)) {
+        continue;
+      }
       out =
-          p.matcher(out)
+          PATTERNS
+              .get(i)
+              .matcher(out)
               .replaceAll(
                   m -> quote(m.group(1)) + MASK + (m.groupCount() >= 3 ? quote(m.group(3)) : ""));
     }
