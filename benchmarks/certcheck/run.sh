@@ -10,7 +10,8 @@
 #   B  the first SMALL endpoints: all three tools (ssl-cert-check runs ~1 s per host), SMALL_ROUNDS rounds
 #   C  ENDPOINTS + TARPITS, deadline 5 s: certcheck-task vs blackbox_exporter, SMALL_ROUNDS rounds;
 #      ssl-cert-check against one tarpit, once, killed after 30 s (it has no timeout)
-# certcheck-task runs with the image's JVM flags and an AOT cache from its training run, JVM start
+# certcheck-task runs with the image's JVM flags and an AOT cache from its training run (loopback
+# handshakes, as in the image), JVM start
 # included, --concurrency 16 (= xargs -P 16). Scenario A also runs certcheck-task with
 # JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1 (C1 only: a short scan spends much of its CPU in C2
 # compiling the JDK's TLS and EC code it then barely uses; set C1=0 to skip). blackbox_exporter runs as the daemon it is; its start is
@@ -69,7 +70,15 @@ for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$BB_PORT/-/healthy" >/dev/nu
 # Same flags as docker/Dockerfile's ENTRYPOINT, plus the AOT cache of the training run.
 JVM=(-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -XX:+UseSerialGC -Xlog:all=warning:stderr)
 if [ "${NO_AOT:-0}" != 1 ]; then
-  TASKRUNNER_AOT_TRAIN=1 CERTCHECK_TARGET=localhost:443 \
+  # The image's training run (docker/Dockerfile): loopback handshakes with a throwaway EC and RSA key.
+  export TASKRUNNER_AOT_TRAIN_KEYSTORE_PASSWORD=aot-training-only
+  for key in "EC -groupname secp256r1" "RSA -keysize 2048"; do
+    # shellcheck disable=SC2086 # $key is two keytool options
+    "$(dirname "$JAVA")/keytool" -genkeypair -alias "${key%% *}" -keyalg $key -dname CN=localhost \
+      -ext SAN=ip:127.0.0.1 -validity 2 -storetype PKCS12 -keystore "$WORK/aot-training.p12" \
+      -storepass:env TASKRUNNER_AOT_TRAIN_KEYSTORE_PASSWORD 2>/dev/null
+  done
+  TASKRUNNER_AOT_TRAIN=1 CERTCHECK_TARGET=localhost:443 TASKRUNNER_AOT_TRAIN_KEYSTORE="$WORK/aot-training.p12" \
     "$JAVA" -XX:AOTCacheOutput="$WORK/app.aot" "${JVM[@]}" -Xlog:aot=error:stderr -jar "$JAR" >/dev/null
   JVM+=(-XX:AOTCache="$WORK/app.aot")
 fi

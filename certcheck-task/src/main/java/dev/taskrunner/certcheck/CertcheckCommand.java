@@ -22,6 +22,7 @@ import dev.taskrunner.certcheck.result.Thresholds;
 import dev.taskrunner.certcheck.target.EndpointSyntax;
 import dev.taskrunner.certcheck.target.EndpointTarget;
 import dev.taskrunner.certcheck.target.Shard;
+import dev.taskrunner.certcheck.training.LoopbackTlsServers;
 import dev.taskrunner.common.ExitCode;
 import dev.taskrunner.common.RunContext;
 import dev.taskrunner.common.TaskCommand;
@@ -67,6 +68,15 @@ import picocli.CommandLine.Option;
     description =
         "Reports days to expiry of TLS endpoints, certificate files and Kubernetes Secrets.")
 public final class CertcheckCommand implements TaskCommand {
+  /** Keystore (PKCS#12) whose keys serve the loopback handshakes of the AOT training run. */
+  static final String TRAINING_KEYSTORE = "TASKRUNNER_AOT_TRAIN_KEYSTORE";
+
+  /**
+   * Enough handshakes per key for the JIT to compile the TLS and curve code the cache profiles, few
+   * enough that an image build spends seconds on it.
+   */
+  static final int TRAINING_HANDSHAKES_PER_KEY = 300;
+
   private static final Logger LOG = LoggerFactory.getLogger(CertcheckCommand.class);
 
   @Option(
@@ -247,6 +257,12 @@ public final class CertcheckCommand implements TaskCommand {
         throw new ConfigurationException("--report", e.getMessage());
       }
     }
+    return scan(ctx, plan, files, kubernetes, report);
+  }
+
+  private ExitCode scan(
+      RunContext ctx, Plan plan, List<String> files, boolean kubernetes, Path report)
+      throws Exception {
     Clock clock = ctx.clock();
     ChainEvaluator evaluator = new ChainEvaluator(clock, plan.thresholds(), plan.trust());
     char[] password = keystorePassword == null ? null : keystorePassword.reveal().toCharArray();
@@ -315,14 +331,38 @@ public final class CertcheckCommand implements TaskCommand {
     return exit;
   }
 
-  /** Parses configuration and builds the clients, touching no network (the AOT training run). */
+  /**
+   * The AOT training run: parses configuration and builds the clients; when the image build
+   * provides a keystore ({@value #TRAINING_KEYSTORE}), also scans loopback TLS servers made from
+   * it, so the cache records real handshakes. Touches no network beyond 127.0.0.1.
+   */
   @Override
   public void train(RunContext ctx) throws Exception {
     Plan plan = plan();
-    ChainEvaluator evaluator = new ChainEvaluator(ctx.clock(), plan.thresholds(), plan.trust());
-    try (EndpointProber prober =
-        new EndpointProber(evaluator, ctx.clock(), deadline, concurrency, perHost)) {
-      new FileScanner(evaluator, ctx.clock(), null);
+    String keystore = System.getenv(TRAINING_KEYSTORE);
+    if (keystore == null || keystore.isBlank()) {
+      ChainEvaluator evaluator = new ChainEvaluator(ctx.clock(), plan.thresholds(), plan.trust());
+      try (EndpointProber prober =
+          new EndpointProber(evaluator, ctx.clock(), deadline, concurrency, perHost)) {
+        new FileScanner(evaluator, ctx.clock(), null);
+      }
+    } else {
+      String password = System.getenv(TRAINING_KEYSTORE + "_PASSWORD");
+      try (LoopbackTlsServers servers =
+          LoopbackTlsServers.start(
+              Path.of(keystore), password == null ? new char[0] : password.toCharArray())) {
+        List<X509Certificate> anchors = new ArrayList<>(servers.certificates());
+        TrustStore trust = TrustStore.of(systemTrust, anchors);
+        Plan training =
+            new Plan(
+                plan.thresholds(),
+                trust,
+                servers.targets(TRAINING_HANDSHAKES_PER_KEY),
+                Shard.all(),
+                plan.style(),
+                "off");
+        scan(ctx, training, List.of(), false, null);
+      }
     }
     if (kubernetes) {
       kubernetesClients.get().close();

@@ -274,4 +274,56 @@ class CertcheckRunIT {
     }
     assertThat(total).isEqualTo(12);
   }
+
+  /**
+   * The image build's training run (TASKRUNNER_AOT_TRAIN=1) with a keystore really completes
+   * handshakes on loopback, one server per key (EC and RSA here, as docker/Dockerfile makes with
+   * keytool), and keeps the keystore password out of its output. Without a keystore it only parses
+   * options.
+   */
+  @Test
+  void trainingRunProbesLoopbackServersMadeFromTheKeystore() throws Exception {
+    String password = "aot-Train-5521";
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    for (var keys : List.of(TestPki.ec(), TestPki.rsa(2048))) {
+      Issued self =
+          TestPki.cert("CN=localhost")
+              .ip("127.0.0.1")
+              .keys(keys)
+              .validity(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)))
+              .selfSigned();
+      ks.setKeyEntry(
+          keys.getPublic().getAlgorithm(),
+          keys.getPrivate(),
+          password.toCharArray(),
+          new Certificate[] {self.cert()});
+    }
+    Path keystore = dir.resolve("aot-training.p12");
+    try (var out = Files.newOutputStream(keystore)) {
+      ks.store(out, password.toCharArray());
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("TASKRUNNER_AOT_TRAIN", "1");
+    env.put("CERTCHECK_TARGET", "localhost:443");
+    env.put("TASKRUNNER_AOT_TRAIN_KEYSTORE", keystore.toString());
+    env.put("TASKRUNNER_AOT_TRAIN_KEYSTORE_PASSWORD", password);
+
+    TaskProcess trained = run(env);
+    env.remove("TASKRUNNER_AOT_TRAIN_KEYSTORE");
+    TaskProcess parsedOnly = run(env);
+
+    assertThat(trained.exitCode()).as(trained.stdout() + trained.stderr()).isZero();
+    List<JsonNode> results = trained.events("certcheck.result");
+    assertThat(results).hasSize(600);
+    assertThat(results).allSatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("OK"));
+    assertThat(
+            trained.events("certcheck.certificate").stream()
+                .map(c -> c.get("key_algorithm").asText())
+                .distinct())
+        .containsExactlyInAnyOrder("EC", "RSA");
+    assertThat(trained.stdout() + trained.stderr()).doesNotContain(password);
+    assertThat(parsedOnly.exitCode()).isZero();
+    assertThat(parsedOnly.events("certcheck.result")).isEmpty();
+  }
 }
