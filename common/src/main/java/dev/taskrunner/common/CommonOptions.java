@@ -52,7 +52,8 @@ public final class CommonOptions {
       names = "--progress-interval",
       paramLabel = "DURATION",
       defaultValue = "10s",
-      description = "Interval of progress events during long work. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Interval of progress events during long work, at least 1ms. Default: ${DEFAULT-VALUE}.")
   Duration progressInterval;
 
   @Option(
@@ -101,6 +102,19 @@ public final class CommonOptions {
 
   public Duration progressInterval() {
     return progressInterval;
+  }
+
+  /**
+   * The option whose value cannot be used, and why; empty when all are usable. Checked by the
+   * launcher right after parsing, so a bad value is one configuration error line (exit 2).
+   */
+  Optional<Map.Entry<String, String>> invalid() {
+    if (progressInterval.toMillis() < 1) {
+      // 0 is not "off": the reporter would fire every millisecond and flood the log.
+      return Optional.of(
+          Map.entry("--progress-interval", "must be at least 1ms, got " + progressInterval));
+    }
+    return Optional.empty();
   }
 
   public Duration shutdownGrace() {

@@ -123,6 +123,14 @@ public final class TaskLauncher {
       return ExitCode.SUCCESS.code();
     }
     CommonOptions common = (CommonOptions) cl.getCommandSpec().mixins().get("common").userObject();
+    var invalid = common.invalid();
+    if (invalid.isPresent()) {
+      OptionSpec option = cl.getCommandSpec().findOption(invalid.get().getKey());
+      return configurationError(
+          new ConfigurationException(describe(option, defaults), invalid.get().getValue()),
+          defaults,
+          cl.getCommandSpec());
+    }
     if (common.logFormat() != LogFormat.parse(env.get("LOG_FORMAT"))) {
       LoggingSetup.reconfigure(common.logFormat());
     }

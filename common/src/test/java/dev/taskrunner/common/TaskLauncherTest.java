@@ -133,6 +133,36 @@ class TaskLauncherTest {
   }
 
   @Test
+  void progressIntervalOfZeroIsAConfigurationErrorNamingTheOption() throws Exception {
+    // 0s used to be accepted and became a progress event every millisecond.
+    for (String[] args :
+        List.of(
+            new String[] {"--name", "x", "--progress-interval", "0s"},
+            new String[] {"--name", "x", "--progress-interval", "PT0.0001S"})) {
+      out.reset();
+      assertThat(run(Map.of(), args)).as(String.join(" ", args)).isEqualTo(2);
+      List<JsonNode> lines = lines();
+      assertThat(lines).hasSize(1);
+      assertThat(lines.getFirst().path("event").asText()).isEqualTo("config.invalid");
+      assertThat(lines.getFirst().path("option").asText())
+          .contains("--progress-interval")
+          .contains("SAMPLE_PROGRESS_INTERVAL");
+      assertThat(lines.getFirst().path("reason").asText()).contains("at least 1ms");
+    }
+    out.reset();
+    assertThat(run(Map.of("SAMPLE_PROGRESS_INTERVAL", "0ms"), "--name", "x")).isEqualTo(2);
+    assertThat(lines().getFirst().path("option").asText()).contains("--progress-interval");
+  }
+
+  @Test
+  void negativeProgressIntervalIsAConfigurationError() throws Exception {
+    assertThat(run(Map.of(), "--name", "x", "--progress-interval", "PT-10S")).isEqualTo(2);
+    JsonNode line = lines().getFirst();
+    assertThat(line.path("option").asText()).contains("--progress-interval");
+    assertThat(line.path("reason").asText()).contains("negative");
+  }
+
+  @Test
   void secretFromEnvironmentNeverReachesTheOutput() {
     String secret = "env-S3cr3t!@#:/%&$'\"\\ -x";
     assertThat(run(Map.of("SAMPLE_PASSWORD", secret), "--name", "x", "--outcome", "crash"))

@@ -22,11 +22,13 @@ public final class DurationParser {
     }
     String s = text.trim();
     if (s.startsWith("P") || s.startsWith("p")) {
+      Duration iso;
       try {
-        return nonNegative(text, Duration.parse(s));
+        iso = Duration.parse(s);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("invalid duration '" + text + "': " + EXPECTED);
       }
+      return nonNegative(text, iso);
     }
     Matcher m = PART.matcher(s);
     Duration total = Duration.ZERO;
