@@ -11,11 +11,13 @@
 #   C  ENDPOINTS + TARPITS, deadline 5 s: certcheck-task vs blackbox_exporter, SMALL_ROUNDS rounds;
 #      ssl-cert-check against one tarpit, once, killed after 30 s (it has no timeout)
 # certcheck-task runs with the image's JVM flags and an AOT cache from its training run (loopback
-# handshakes, as in the image), JVM start
-# included, --concurrency 16 (= xargs -P 16). Scenario A also runs certcheck-task with
-# JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1 (C1 only: a short scan spends much of its CPU in C2
-# compiling the JDK's TLS and EC code it then barely uses; set C1=0 to skip). blackbox_exporter runs as the daemon it is; its start is
-# not timed, its peak RSS is the daemon's VmHWM over the whole benchmark.
+# handshakes, as in the image), JVM start included, --concurrency 16 (= xargs -P 16).
+# Scenario A also runs the floor, TlsFloor.java: the JDK's TLS client alone (handshakes and
+# nothing else, same concurrency, its own AOT cache), and with C1=1 certcheck-task with
+# JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1 (less C2 compiling of the JDK's TLS and EC code, but
+# slower crypto; it did not pay off on a quiet machine).
+# blackbox_exporter runs as the daemon it is; its start is not timed, its peak RSS is the daemon's
+# VmHWM over the whole benchmark.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -83,6 +85,17 @@ if [ "${NO_AOT:-0}" != 1 ]; then
   JVM+=(-XX:AOTCache="$WORK/app.aot")
 fi
 
+# The floor: the JDK's TLS client alone (TlsFloor.java), same JVM flags, its own AOT cache.
+# A jar, not a class directory: the AOT cache refuses non-empty directories on the class path.
+"$(dirname "$JAVA")/javac" -d "$WORK/floor" "$here/TlsFloor.java"
+"$(dirname "$JAVA")/jar" cf "$WORK/floor.jar" -C "$WORK/floor" .
+FLOOR_JVM=(-XX:-UsePerfData -XX:+UseSerialGC -Xlog:all=warning:stderr)
+if [ "${NO_AOT:-0}" != 1 ]; then
+  "$JAVA" -XX:AOTCacheOutput="$WORK/floor.aot" "${FLOOR_JVM[@]}" -Xlog:aot=error:stderr \
+    -cp "$WORK/floor.jar" TlsFloor "$F/targets.txt" 16 >/dev/null
+  FLOOR_JVM+=(-XX:AOTCache="$WORK/floor.aot")
+fi
+
 now() { date +%s.%N; }
 declare -A times rss cpus
 record() { times[$1]+="$2 "; rss[$1]+="$3 "; }
@@ -98,6 +111,14 @@ run_certcheck() { # key targets-file deadline
   record "$1" "$(echo "$t1 - $t0" | bc)" "$(awk '/Maximum resident/ {print $6}' "$WORK/time-$1")"
   record_cpu "$1"
   grep '"certcheck.summary"' "$out" | grep -o '"by_status":{[^}]*}' >"$WORK/outcome-$1"
+}
+run_floor() { # key targets-file
+  local t0 t1
+  t0=$(now)
+  /usr/bin/time -v -o "$WORK/time-$1" "$JAVA" "${FLOOR_JVM[@]}" -cp "$WORK/floor.jar" TlsFloor "$2" 16 >"$WORK/outcome-$1"
+  t1=$(now)
+  record "$1" "$(echo "$t1 - $t0" | bc)" "$(awk '/Maximum resident/ {print $6}' "$WORK/time-$1")"
+  record_cpu "$1"
 }
 run_blackbox() { # key targets-file
   local out=$WORK/out-$1.txt t0 t1
@@ -135,14 +156,17 @@ if [[ " $SCENARIOS " == *" A "* ]]; then
 echo "A: $ENDPOINTS endpoints, $ROUNDS rounds"
 for r in $(seq 1 "$ROUNDS"); do
   run_certcheck A-cc "$F/targets.txt" 5s
-  [ "${C1:-1}" = 1 ] && JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1 run_certcheck A-c1 "$F/targets.txt" 5s
+  [ "${C1:-0}" = 1 ] && JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1 run_certcheck A-c1 "$F/targets.txt" 5s
+  run_floor A-floor "$F/targets.txt"
   run_blackbox A-bb "$F/targets.txt"
 done
 report A-cc "certcheck-task"
-[ "${C1:-1}" = 1 ] && report A-c1 "certcheck-task, C1 only"
+[ "${C1:-0}" = 1 ] && report A-c1 "certcheck-task, C1 only"
+report A-floor "floor: JDK TLS client alone"
 report A-bb "blackbox_exporter (xargs -P 16)"
+echo "  ratio certcheck/floor (median): $(echo "scale=2; $(median A-cc) / $(median A-floor)" | bc)"
 echo "  ratio certcheck/blackbox (median): $(echo "scale=2; $(median A-cc) / $(median A-bb)" | bc)"
-[ "${C1:-1}" = 1 ] && echo "  ratio certcheck C1-only/blackbox (median): $(echo "scale=2; $(median A-c1) / $(median A-bb)" | bc)"
+[ "${C1:-0}" = 1 ] && echo "  ratio certcheck C1-only/blackbox (median): $(echo "scale=2; $(median A-c1) / $(median A-bb)" | bc)"
 
 fi
 if [[ " $SCENARIOS " == *" B "* ]]; then
