@@ -79,6 +79,11 @@ public final class CertcheckCommand implements TaskCommand {
 
   private static final Logger LOG = LoggerFactory.getLogger(CertcheckCommand.class);
 
+  /** The shard options as error messages name them: the flag and the variable users set. */
+  private static final String SHARD_INDEX = "--shard-index (env JOB_COMPLETION_INDEX)";
+
+  private static final String SHARD_COUNT = "--shard-count (env CERTCHECK_SHARD_COUNT)";
+
   @Option(
       names = "--target",
       split = ",",
@@ -542,22 +547,38 @@ public final class CertcheckCommand implements TaskCommand {
   }
 
   private Shard shard() {
-    try {
-      if (shard != null && !shard.isBlank()) {
+    if (shard != null && !shard.isBlank()) {
+      try {
         return Shard.parse(shard);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException("--shard", e.getMessage());
       }
+    }
+    if (shardCount < 1) {
+      throw new ConfigurationException(
+          SHARD_COUNT, "must be at least 1 (1 = no sharding), not " + shardCount);
+    }
+    if (shardIndex == null) {
       if (shardCount > 1) {
-        if (shardIndex == null) {
-          throw new ConfigurationException(
-              "--shard-index",
-              "--shard-count " + shardCount + " needs an index (JOB_COMPLETION_INDEX)");
-        }
-        return new Shard(shardIndex, shardCount);
+        throw new ConfigurationException(
+            SHARD_INDEX, "--shard-count " + shardCount + " needs an index (JOB_COMPLETION_INDEX)");
       }
       return Shard.all();
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(shard != null ? "--shard" : "--shard-index", e.getMessage());
     }
+    // An index the count cannot hold is a Job whose completions and --shard-count disagree:
+    // checking everything (or nothing) in every pod would hide that, so refuse it.
+    if (shardIndex < 0 || shardIndex >= shardCount) {
+      throw new ConfigurationException(
+          SHARD_INDEX,
+          "index "
+              + shardIndex
+              + " is outside 0.."
+              + (shardCount - 1)
+              + " for --shard-count "
+              + shardCount
+              + " (set --shard-count to the Job's completions)");
+    }
+    return new Shard(shardIndex, shardCount);
   }
 
   private TrustStore trustStore() {
@@ -582,13 +603,20 @@ public final class CertcheckCommand implements TaskCommand {
     List<String> lines;
     try {
       lines = Files.readAllLines(file);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ConfigurationException("--targets-file", file + " is not UTF-8 text");
     } catch (IOException e) {
       throw new ConfigurationException(
           "--targets-file", file + " cannot be read (" + e.getClass().getSimpleName() + ")");
     }
     List<EndpointTarget> out = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).replaceFirst("#.*$", "").trim();
+      String text = lines.get(i);
+      if (i == 0 && text.startsWith("\uFEFF")) {
+        // Windows editors start UTF-8 files with a byte order mark; it is not part of the host.
+        text = text.substring(1);
+      }
+      String line = text.replaceFirst("#.*$", "").trim();
       if (line.isEmpty()) {
         continue;
       }

@@ -1,6 +1,10 @@
 package dev.taskrunner.certcheck.target;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The text form of an endpoint: {@code HOST:PORT[;sni=NAME][;starttls=PROTOCOL][;label=TEXT]}, with
@@ -24,7 +28,8 @@ public final class EndpointSyntax {
     String address = parts[0].trim();
     String host;
     String portText;
-    if (address.startsWith("[")) {
+    boolean bracketed = address.startsWith("[");
+    if (bracketed) {
       int close = address.indexOf(']');
       if (close < 0 || close + 1 >= address.length() || address.charAt(close + 1) != ':') {
         throw bad(text, "IPv6 address must be written [ADDR]:PORT");
@@ -33,7 +38,10 @@ public final class EndpointSyntax {
       portText = address.substring(close + 2);
     } else {
       int colon = address.lastIndexOf(':');
-      if (colon <= 0 || address.indexOf(':') != colon) {
+      if (colon >= 0 && address.indexOf(':') != colon) {
+        throw bad(text, "IPv6 address must be written [ADDR]:PORT");
+      }
+      if (colon < 0) {
         throw bad(text, "expected HOST:PORT");
       }
       host = address.substring(0, colon);
@@ -51,9 +59,14 @@ public final class EndpointSyntax {
     if (host.isBlank()) {
       throw bad(text, "empty host");
     }
+    String hostProblem = bracketed ? ipv6Problem(host) : hostProblem(host);
+    if (hostProblem != null) {
+      throw bad(text, "host '" + host + "' " + hostProblem);
+    }
     String sni = "";
     StartTls startTls = StartTls.NONE;
     String label = "";
+    Set<String> seen = new HashSet<>();
     for (int i = 1; i < parts.length; i++) {
       String part = parts[i].trim();
       int eq = part.indexOf('=');
@@ -62,8 +75,21 @@ public final class EndpointSyntax {
       }
       String key = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
       String value = part.substring(eq + 1).trim();
+      if (value.isEmpty()) {
+        // "sni=" with nothing is a template whose variable was empty, not a wish for no SNI.
+        throw bad(text, "option '" + key + "' has no value");
+      }
+      if (!seen.add(key)) {
+        throw bad(text, "option '" + key + "' is given twice");
+      }
       switch (key) {
-        case "sni" -> sni = value;
+        case "sni" -> {
+          String sniProblem = value.contains(":") ? ipv6Problem(value) : hostProblem(value);
+          if (sniProblem != null) {
+            throw bad(text, "sni '" + value + "' " + sniProblem);
+          }
+          sni = value;
+        }
         case "starttls" -> {
           try {
             startTls = StartTls.parse(value);
@@ -76,6 +102,69 @@ public final class EndpointSyntax {
       }
     }
     return new EndpointTarget(host, port, sni, startTls, label);
+  }
+
+  /**
+   * Why {@code host} cannot be a host name or IPv4 address (RFC 1123 labels; {@code _} is allowed
+   * since internal names use it), or null when it can. Checked here because the resolver would only
+   * say "unknown host" at scan time, a retryable failure instead of the typo it is.
+   */
+  static String hostProblem(String host) {
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (!(c >= 'a' && c <= 'z'
+          || c >= 'A' && c <= 'Z'
+          || c >= '0' && c <= '9'
+          || c == '-'
+          || c == '_'
+          || c == '.')) {
+        String hint = c > 127 ? " (write internationalised names in their xn-- form)" : "";
+        return String.format(
+            "holds character U+%04X%s, which a host name cannot%s",
+            (int) c,
+            Character.isISOControl(c) || Character.isWhitespace(c) ? "" : " '" + c + "'",
+            hint);
+      }
+    }
+    String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    if (name.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9')) {
+      // The JDK reads "10.1" or "167772161" as IPv4 too; only a dotted quad is meant as one.
+      String[] octets = name.split("\\.", -1);
+      boolean quad = octets.length == 4;
+      for (String o : octets) {
+        quad &= !o.isEmpty() && o.length() <= 3 && Integer.parseInt(o) <= 255;
+      }
+      return quad && !host.endsWith(".") ? null : "is not an IPv4 address (expected A.B.C.D)";
+    }
+    if (name.length() > 253) {
+      return "is longer than 253 characters";
+    }
+    for (String label : name.split("\\.", -1)) {
+      if (label.isEmpty()) {
+        return "has an empty label (two dots, or a leading dot)";
+      }
+      if (label.length() > 63) {
+        return "has a label longer than 63 characters";
+      }
+      if (label.startsWith("-") || label.endsWith("-")) {
+        return "has a label that starts or ends with '-'";
+      }
+    }
+    return null;
+  }
+
+  /** Why {@code host} (without brackets) is not an IPv6 address, or null when it is one. */
+  static String ipv6Problem(String host) {
+    if (!host.contains(":")) {
+      return "is not an IPv6 address";
+    }
+    try {
+      // A bracketed literal is parsed, never looked up: an invalid one fails without DNS.
+      InetAddress.getByName("[" + host + "]");
+      return null;
+    } catch (UnknownHostException e) {
+      return "is not an IPv6 address";
+    }
   }
 
   private static IllegalArgumentException bad(String text, String why) {

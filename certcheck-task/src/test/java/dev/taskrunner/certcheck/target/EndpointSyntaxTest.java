@@ -3,6 +3,7 @@ package dev.taskrunner.certcheck.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EndpointSyntaxTest {
@@ -36,6 +37,23 @@ class EndpointSyntaxTest {
         .hasMessageContaining("smtp, imap");
     assertThatThrownBy(() -> EndpointSyntax.parse("a:25;colour=red"))
         .hasMessageContaining("unknown option 'colour'");
+  }
+
+  @Test
+  void hostNamesAsResolversAcceptThem() {
+    for (String good :
+        List.of(
+            "db_primary.internal:5432",
+            "WWW.Example.COM.:443",
+            "xn--bcher-kva.example:443",
+            "a:1",
+            "10.0.0.255:65535",
+            "[fe80::1]:443",
+            "[::ffff:10.0.0.1]:443",
+            "10.0.0.7:443;sni=api.example.com;label=lb a",
+            "10.0.0.7:443;sni=10.0.0.8")) {
+      assertThat(EndpointSyntax.parse(good).port()).as(good).isPositive();
+    }
   }
 
   @Test
