@@ -40,10 +40,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -67,6 +70,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
     })
 public final class BackupCommand implements TaskCommand {
   private static final Logger LOG = LoggerFactory.getLogger(BackupCommand.class);
+
+  /** Injected by picocli: tells a flag from a variable when an error names its input. */
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--mode",
@@ -467,7 +473,7 @@ public final class BackupCommand implements TaskCommand {
         }
       }
     } catch (SQLException e) {
-      throw sqlFailure(e);
+      throw sqlFailure(e, pg);
     }
     if (targets.isEmpty()) {
       throw new TaskFailure(ExitCode.FAILED, "no_database", "no database could be inspected");
@@ -606,7 +612,12 @@ public final class BackupCommand implements TaskCommand {
           targetDatabase != null
               ? targetDatabase
               : archive.database().equals(BackupKey.GLOBALS) ? "postgres" : archive.database();
-      restorer.restore(archive, Optional.of(target), settings);
+      try {
+        restorer.restore(archive, Optional.of(target), settings);
+      } catch (SQLException e) {
+        // --create-target talks JDBC first: a refused login is configuration here too.
+        throw sqlFailure(e, pg);
+      }
     }
     return ExitCode.SUCCESS;
   }
@@ -622,14 +633,36 @@ public final class BackupCommand implements TaskCommand {
     }
   }
 
-  private static TaskFailure sqlFailure(SQLException e) {
+  private static TaskFailure sqlFailure(SQLException e, ConnectionSettings pg) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     if (state.equals("3D000")) {
       return TaskFailure.usage("database_missing", "database does not exist: " + e.getMessage());
     }
     if (state.startsWith("28")) {
+      // Wrong password, unknown role, no pg_hba.conf entry: a retry gets the same answer.
       return TaskFailure.usage(
-          "pg_auth_failed", "PostgreSQL rejected the login: " + e.getMessage());
+          "pg_auth_failed",
+          "PostgreSQL "
+              + pg
+              + " rejected the login (check --pg-user/PGUSER and --pg-password/PGPASSWORD/"
+              + "PGPASSWORD_FILE): "
+              + e.getMessage());
+    }
+    if (state.equals("08004")) {
+      // pgjdbc's "connection rejected" is always set-up: a password the server wants and nobody
+      // gave, an auth method or SSL/GSS mode the two sides do not share. Not worth a retry.
+      if (pg.password().isEmpty()) {
+        return TaskFailure.usage(
+            "pg_auth_failed",
+            "PostgreSQL "
+                + pg
+                + " asks for a password and none was given: set PGPASSWORD_FILE, PGPASSWORD or"
+                + " --pg-password (an empty PGPASSWORD counts as unset): "
+                + e.getMessage());
+      }
+      return TaskFailure.usage(
+          "pg_connection_rejected",
+          "PostgreSQL " + pg + " refused the connection: " + e.getMessage());
     }
     return new TaskFailure(
         ExitCode.FAILED, "pg_unreachable", "cannot query PostgreSQL: " + e.getMessage(), e);
@@ -693,9 +726,42 @@ public final class BackupCommand implements TaskCommand {
       throw new ConfigurationException(
           "--pg-sslmode (env PGSSLMODE)", "must be one of " + String.join(", ", SSL_MODES));
     }
+    for (String[] named :
+        List.of(
+            new String[] {"--pg-host (env PGHOST)", pgHost},
+            new String[] {"--pg-user (env PGUSER)", pgUser},
+            new String[] {"--database (env PGDATABASE)", database})) {
+      // An empty variable is unset (the default applies); only an explicit empty flag gets here.
+      if (named[1] != null && named[1].isBlank()) {
+        throw new ConfigurationException(named[0], "must not be empty");
+      }
+    }
+    if (pgPassword != null && pgPassword.isEmpty()) {
+      // An empty mounted Secret (or --pg-password=) is a mistake; sent as is, the server's refusal
+      // would come back as a connection error. Unset means "no password" (trust, PGPASSFILE).
+      throw emptyPassword();
+    }
     return new ConnectionSettings(
         pgHost, pgPort, pgUser, Optional.ofNullable(pgPassword), pgSslMode);
   }
+
+  /** An empty password can only come from the flag or the file: an empty variable is unset. */
+  private ConfigurationException emptyPassword() {
+    if (spec != null && spec.commandLine().getParseResult().hasMatchedOption("--pg-password")) {
+      return new ConfigurationException(
+          "--pg-password (env PGPASSWORD)",
+          "is empty; leave it unset if the server needs no password");
+    }
+    // The launcher's environment is the process environment.
+    String file = System.getenv("PGPASSWORD_FILE");
+    return new ConfigurationException(
+        "PGPASSWORD_FILE",
+        (file == null ? "the file" : "file " + file)
+            + " is empty (an empty Secret key?); unset it if the server needs no password");
+  }
+
+  /** Bucket names of AWS (including legacy us-east-1 ones) and of the S3-compatible stores. */
+  private static final Pattern VALID_BUCKET = Pattern.compile("[A-Za-z0-9._-]{1,255}");
 
   S3Settings s3Settings() {
     if (s3Endpoint != null) {
@@ -736,6 +802,16 @@ public final class BackupCommand implements TaskCommand {
       throw new ConfigurationException(
           "--s3-object-lock-retention", "set both --s3-object-lock-mode and a retention");
     }
+    if (s3ObjectLockRetention != null
+        && (s3ObjectLockRetention.isZero() || s3ObjectLockRetention.isNegative())) {
+      // S3 would refuse a retain-until in the past only at the first part, as a runtime failure.
+      throw new ConfigurationException(
+          "--s3-object-lock-retention", "must be positive, got " + s3ObjectLockRetention);
+    }
+    if (s3KmsKeyId != null && !sse.equals("aws:kms")) {
+      throw new ConfigurationException(
+          "--s3-kms-key-id", "is used only with --s3-sse aws:kms, not " + sse);
+    }
     if ((s3AccessKeyId == null) != (s3SecretAccessKey == null)) {
       throw new ConfigurationException(
           "--s3-secret-access-key", "set both static keys, or neither (SDK default chain)");
@@ -743,7 +819,23 @@ public final class BackupCommand implements TaskCommand {
     if (bucket.isBlank()) {
       throw new ConfigurationException("--bucket", "must not be empty");
     }
+    if (!VALID_BUCKET.matcher(bucket).matches()) {
+      // A slash or space would silently become part of the request path; no store allows them.
+      throw new ConfigurationException(
+          "--bucket", "'" + bucket + "' is not a bucket name (letters, digits, '.', '-', '_')");
+    }
     String cleanPrefix = prefix.replaceAll("^/+|/+$", "");
+    for (String segment : cleanPrefix.isEmpty() ? new String[0] : cleanPrefix.split("/", -1)) {
+      // "." and ".." are path steps to file-system-backed stores (MinIO refuses them, others
+      // resolve them); an empty segment is a typo that makes keys nobody would look for.
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        throw new ConfigurationException(
+            "--prefix", "'" + prefix + "' has an empty, '.' or '..' segment");
+      }
+    }
+    if (cleanPrefix.chars().anyMatch(Character::isISOControl)) {
+      throw new ConfigurationException("--prefix", "must not contain control characters");
+    }
     return new S3Settings(
         bucket,
         cleanPrefix,

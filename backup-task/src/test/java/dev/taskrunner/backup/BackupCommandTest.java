@@ -69,6 +69,66 @@ class BackupCommandTest {
   }
 
   @Test
+  void explicitlyEmptyOrUnsafeValuesAreRefusedNamingTheirOption() throws Exception {
+    assertThatThrownBy(() -> parse(Map.of(), "--bucket=b", "--pg-password=").connectionSettings())
+        .isInstanceOf(ConfigurationException.class)
+        .hasFieldOrPropertyWithValue("option", "--pg-password (env PGPASSWORD)");
+    java.nio.file.Path empty = java.nio.file.Files.createTempFile("pgpassword", "");
+    try {
+      assertThatThrownBy(
+              () ->
+                  parse(Map.of("PGPASSWORD_FILE", empty.toString()), "--bucket=b")
+                      .connectionSettings())
+          .hasFieldOrPropertyWithValue("option", "PGPASSWORD_FILE")
+          .hasMessageContaining("is empty");
+    } finally {
+      java.nio.file.Files.delete(empty);
+    }
+    for (String flag : List.of("--pg-host", "--pg-user", "--database")) {
+      assertThatThrownBy(() -> parse(Map.of(), "--bucket=b", flag + "=").connectionSettings())
+          .as(flag)
+          .hasFieldOrPropertyWithValue("option", flag + " (env " + envOf(flag) + ")");
+    }
+    for (String bucket : List.of("a/b", "my bucket", "b?x=1")) {
+      assertThatThrownBy(() -> parse(Map.of(), "--bucket=" + bucket).s3Settings())
+          .as(bucket)
+          .hasFieldOrPropertyWithValue("option", "--bucket");
+    }
+    for (String prefix : List.of("../x", "a/../b", "a//b", "./a", "a/.")) {
+      assertThatThrownBy(() -> parse(Map.of(), "--bucket=b", "--prefix=" + prefix).s3Settings())
+          .as(prefix)
+          .hasFieldOrPropertyWithValue("option", "--prefix");
+    }
+    assertThat(parse(Map.of(), "--bucket=b", "--prefix=/team..a/db.x/").s3Settings().prefix())
+        .isEqualTo("team..a/db.x");
+    assertThat(parse(Map.of(), "--bucket=b", "--prefix=/").s3Settings().prefix()).isEmpty();
+    assertThatThrownBy(
+            () ->
+                parse(
+                        Map.of(),
+                        "--bucket=b",
+                        "--s3-object-lock-mode=governance",
+                        "--s3-object-lock-retention=0s")
+                    .s3Settings())
+        .hasFieldOrPropertyWithValue("option", "--s3-object-lock-retention");
+    assertThatThrownBy(() -> parse(Map.of(), "--bucket=b", "--s3-kms-key-id=k").s3Settings())
+        .hasFieldOrPropertyWithValue("option", "--s3-kms-key-id");
+    assertThat(
+            parse(Map.of(), "--bucket=b", "--s3-sse=aws:kms", "--s3-kms-key-id=k")
+                .s3Settings()
+                .kmsKeyId())
+        .contains("k");
+  }
+
+  private static String envOf(String flag) {
+    return switch (flag) {
+      case "--pg-host" -> "PGHOST";
+      case "--pg-user" -> "PGUSER";
+      default -> "PGDATABASE";
+    };
+  }
+
+  @Test
   void theModeCanBeGivenAsASubcommandWord() {
     assertThat(
             parse(
