@@ -47,6 +47,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -406,7 +407,18 @@ public final class BackupCommand implements TaskCommand {
       BackupMetrics metrics = new BackupMetrics(ctx.meters());
       return switch (effective) {
         case BACKUP -> backup(ctx, store, pg, tools, settings, retention, metrics, preflight);
-        case RESTORE, VERIFY -> restore(ctx, store, pg, tools);
+        case RESTORE, VERIFY -> {
+          try {
+            yield restore(ctx, store, pg, tools);
+          } catch (TaskFailure e) {
+            throw e;
+          } catch (Exception e) {
+            if (ObjectStore.s3Cause(e).isPresent()) {
+              throw store.failure("reading the archive", key, e);
+            }
+            throw e;
+          }
+        }
         case RETENTION -> {
           if (database == null || !retention.enabled()) {
             throw new ConfigurationException(
@@ -581,10 +593,16 @@ public final class BackupCommand implements TaskCommand {
       return ExitCode.SUCCESS;
     } catch (Exception e) {
       metrics.retentionFailed(name);
+      String why =
+          ObjectStore.s3Cause(e).isPresent()
+              ? store
+                  .failure(
+                      "listing or deleting", BackupKey.folder(store.settings().prefix(), name), e)
+                  .getMessage()
+              : e.toString();
       Events.event("retention.failed")
           .with("database", name)
-          .error(
-              LOG, "retention for {} failed (the backup itself is good): {}", name, e.toString());
+          .error(LOG, "retention for {} failed (the backup itself is good): {}", name, why);
       return ExitCode.PARTIAL;
     }
   }
@@ -671,17 +689,18 @@ public final class BackupCommand implements TaskCommand {
   private static void checkBucket(ObjectStore store) throws Exception {
     try {
       store.checkBucket();
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404 || e.statusCode() == 403 || e.statusCode() == 400) {
+    } catch (SdkException e) {
+      if (e instanceof S3Exception s
+          && (s.statusCode() == 404 || s.statusCode() == 403 || s.statusCode() == 400)) {
         throw TaskFailure.usage(
             "bucket_unreachable",
             "HeadBucket on "
-                + store.settings().bucket()
+                + store.location(null)
                 + " answered "
-                + e.statusCode()
+                + s.statusCode()
                 + " (missing bucket or no permission)");
       }
-      throw e;
+      throw store.failure("checking the bucket", null, e);
     }
   }
 

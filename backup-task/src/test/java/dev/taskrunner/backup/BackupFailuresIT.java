@@ -204,7 +204,40 @@ class BackupFailuresIT {
     assertThat(p.exitCode()).isEqualTo(1);
     assertThat(proxy.requests().stream().filter(FaultProxy.Request::isComplete)).hasSize(3);
     assertThat(p.events("backup.completed")).isEmpty();
+    assertFinalS3ErrorSaysWhere(p, env);
     assertNothingLeft(env);
+  }
+
+  @Test
+  void partsThatKeepFailingEndInOneLineNamingEndpointBucketAndKey() throws Exception {
+    proxy.inject(FaultProxy.Request::isUploadPart, new Fault.Status(503, "SlowDown"), 1000);
+    Map<String, String> env = env();
+    TaskProcess p =
+        run(
+            env,
+            "--database=app",
+            "--compression=none",
+            "--part-size=" + MIB_5,
+            "--retry-max-attempts=2");
+    assertThat(p.exitCode()).isEqualTo(1);
+    assertThat(proxy.requests().stream().filter(r -> r.isUploadPart() && r.partNumber() == 1))
+        .hasSize(2);
+    assertThat(failure(p).path("message").asText()).contains("503 SlowDown");
+    assertFinalS3ErrorSaysWhere(p, env);
+    assertNothingLeft(env);
+  }
+
+  private void assertFinalS3ErrorSaysWhere(TaskProcess p, Map<String, String> env) {
+    JsonNode failed = failure(p);
+    assertThat(failed.path("reason").asText()).isEqualTo("s3_failed");
+    assertThat(failed.path("message").asText())
+        .contains("at " + proxy.endpoint())
+        .contains("s3://" + BUCKET + "/" + env.get("BACKUP_PREFIX") + "/app/app-")
+        .contains("after retries")
+        .doesNotContain("\n");
+    assertThat(p.stdout() + p.stderr())
+        .doesNotContain(S3ProxyServer.SECRET_KEY)
+        .doesNotContain(TestDatabase.PASSWORD);
   }
 
   private static JsonNode failure(TaskProcess p) {

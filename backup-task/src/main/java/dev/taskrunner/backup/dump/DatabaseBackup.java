@@ -321,6 +321,13 @@ public final class DatabaseBackup {
         }
         serviceFile.ifPresent(PgServiceFile::close);
       }
+    } catch (TaskFailure e) {
+      throw e;
+    } catch (Exception e) {
+      if (ObjectStore.s3Cause(e).isPresent()) {
+        throw store.failure("storing the backup of " + database, key.key(), e);
+      }
+      throw e;
     }
   }
 

@@ -1,13 +1,18 @@
 package dev.taskrunner.backup.storage;
 
+import dev.taskrunner.common.TaskFailure;
 import dev.taskrunner.common.retry.Retrier;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
@@ -55,6 +60,82 @@ public final class ObjectStore {
 
   public Retrier retrier() {
     return retrier;
+  }
+
+  /**
+   * Where {@code key} lives, for error messages: {@code s3://bucket/key at <endpoint>}, the
+   * endpoint without user-info, query or fragment, so a credential written into the URL stays out.
+   *
+   * @param key object key, or null for the bucket alone
+   */
+  public String location(String key) {
+    Optional<URI> endpoint =
+        settings.endpoint().or(() -> s3.serviceClientConfiguration().endpointOverride());
+    String where =
+        endpoint
+            .map(ObjectStore::withoutCredentials)
+            .orElseGet(() -> "AWS S3 (" + s3.serviceClientConfiguration().region() + ")");
+    return "s3://" + settings.bucket() + (key == null ? "" : "/" + key) + " at " + where;
+  }
+
+  static String withoutCredentials(URI endpoint) {
+    try {
+      return new URI(
+              endpoint.getScheme(),
+              null,
+              endpoint.getHost(),
+              endpoint.getPort(),
+              endpoint.getPath(),
+              null,
+              null)
+          .toString();
+    } catch (URISyntaxException e) {
+      return endpoint.getScheme() + "://" + endpoint.getHost();
+    }
+  }
+
+  /**
+   * The S3 error that {@code failure} carries (itself or a cause, e.g. inside a part upload's
+   * IOException), if there is one.
+   */
+  public static Optional<SdkException> s3Cause(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SdkException e) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * An S3 failure the retry policy gave up on (or would not retry), as one line that names the
+   * endpoint, bucket and key: the SDK's own message names none of them.
+   *
+   * @param doing what the task was doing, e.g. {@code storing the backup of app}
+   * @param key the object concerned, or null for the bucket
+   */
+  public TaskFailure failure(String doing, String key, Exception failure) {
+    SdkException cause = s3Cause(failure).orElse(null);
+    String detail;
+    if (cause instanceof AwsServiceException service && service.awsErrorDetails() != null) {
+      detail =
+          service.statusCode()
+              + " "
+              + service.awsErrorDetails().errorCode()
+              + ": "
+              + service.awsErrorDetails().errorMessage();
+    } else {
+      detail = (cause == null ? failure : cause).getMessage();
+    }
+    boolean retried = S3RetryClassifier.INSTANCE.isRetryable(failure);
+    return TaskFailure.failed(
+        "s3_failed",
+        doing
+            + ": S3 request on "
+            + location(key)
+            + (retried ? " failed after retries: " : " failed (not retryable): ")
+            + detail,
+        failure);
   }
 
   /** HeadBucket: proves the bucket exists and the credentials reach it. */
