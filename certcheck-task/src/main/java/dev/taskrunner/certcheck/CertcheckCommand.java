@@ -190,7 +190,8 @@ public final class CertcheckCommand implements TaskCommand {
       paramLabel = "DURATION",
       defaultValue = "10s",
       description =
-          "Total time per endpoint for connect, STARTTLS and handshake. Default: ${DEFAULT-VALUE}.")
+          "Total time per endpoint for name resolution, connect, STARTTLS and handshake."
+              + " Default: ${DEFAULT-VALUE}.")
   Duration deadline;
 
   @Option(

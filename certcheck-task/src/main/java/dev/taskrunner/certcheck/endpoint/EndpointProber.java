@@ -8,6 +8,7 @@ import dev.taskrunner.certcheck.target.EndpointTarget;
 import dev.taskrunner.certcheck.target.StartTls;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javax.net.ssl.SNIHostName;
@@ -50,7 +55,11 @@ import javax.net.ssl.TrustManager;
  * trust manager that accepts everything, and hands the presented chain to the {@link
  * ChainEvaluator}.
  *
- * <p>Each target has one total deadline covering connect, STARTTLS and handshake. Read timeouts
+ * <p>Each target has one total deadline covering name resolution, connect, STARTTLS and handshake.
+ * The JDK's resolver cannot be interrupted, so a lookup runs on its own virtual thread and the
+ * probe waits for it only until the deadline ({@code TIMEOUT(resolve)}); at most {@code
+ * concurrency} lookups are in the resolver at once, so a stalled DNS server strands a bounded
+ * number of threads, and those never hold up shutdown (virtual threads are daemons). Read timeouts
  * alone do not bound a server that trickles a byte every few seconds, so a scheduler closes the
  * socket when the deadline passes; the blocked read then fails and the result is {@code
  * TIMEOUT(phase)}. Probes run on virtual threads, bounded by a global limit and a per-host limit
@@ -59,6 +68,8 @@ import javax.net.ssl.TrustManager;
  */
 public final class EndpointProber implements AutoCloseable {
   /** Phases of a probe, reported with failures. */
+  static final String RESOLVE = "resolve";
+
   static final String CONNECT = "connect";
 
   static final String STARTTLS = "starttls";
@@ -71,6 +82,8 @@ public final class EndpointProber implements AutoCloseable {
   private final int perHost;
   private final Map<String, Semaphore> hosts = new ConcurrentHashMap<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Semaphore lookups;
+  private final Set<CompletableFuture<InetAddress>> pendingLookups = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService watchdog;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final SSLSocketFactory sockets;
@@ -79,7 +92,7 @@ public final class EndpointProber implements AutoCloseable {
   private volatile boolean stopping;
 
   /**
-   * @param deadline total time per target (connect + STARTTLS + handshake)
+   * @param deadline total time per target (resolve + connect + STARTTLS + handshake)
    * @param concurrency targets probed at once
    * @param perHost targets probed at once on one host (by the name or address connected to)
    */
@@ -89,6 +102,7 @@ public final class EndpointProber implements AutoCloseable {
     this.clock = clock;
     this.deadline = deadline;
     this.global = new Semaphore(concurrency);
+    this.lookups = new Semaphore(concurrency);
     this.perHost = perHost;
     this.watchdog =
         Executors.newSingleThreadScheduledExecutor(
@@ -160,12 +174,13 @@ public final class EndpointProber implements AutoCloseable {
             },
             deadline.toMillis(),
             TimeUnit.MILLISECONDS);
-    String phase = CONNECT;
+    String phase = RESOLVE;
     try {
       if (stopping) {
         return failure(target, Status.ERROR, "stopped", phase, sni, attrs, started);
       }
-      InetAddress address = InetAddress.getByName(target.host());
+      InetAddress address = resolve(target.host(), started);
+      phase = CONNECT;
       socket.connect(new InetSocketAddress(address, target.port()), remaining(started));
       socket.setSoTimeout(remaining(started));
       phase = STARTTLS;
@@ -197,6 +212,9 @@ public final class EndpointProber implements AutoCloseable {
       attrs.put("detail", e.getMessage());
       return failure(target, Status.TLS_NOT_SUPPORTED, "tls_declined", phase, sni, attrs, started);
     } catch (IOException | RuntimeException e) {
+      if (stopping) {
+        return failure(target, Status.ERROR, "stopped", phase, sni, attrs, started);
+      }
       if (expired.get() || e instanceof SocketTimeoutException || hasTimeoutCause(e)) {
         return failure(target, Status.TIMEOUT, "deadline_exceeded", phase, sni, attrs, started);
       }
@@ -206,6 +224,65 @@ public final class EndpointProber implements AutoCloseable {
       alarm.cancel(false);
       closeQuietly(socket);
       open.remove(socket);
+    }
+  }
+
+  /**
+   * The address of {@code host} within what is left of the deadline. IP literals are parsed, never
+   * looked up; names go to the JDK's resolver (and whatever {@code InetAddressResolverProvider} is
+   * installed) on a virtual thread, since a blocked native lookup cannot be interrupted.
+   */
+  private InetAddress resolve(String host, long started) throws IOException {
+    if (HostnameMatcher.isIpLiteral(host)) {
+      return InetAddress.getByName(host);
+    }
+    CompletableFuture<InetAddress> lookup = new CompletableFuture<>();
+    try {
+      if (!lookups.tryAcquire(remaining(started), TimeUnit.MILLISECONDS)) {
+        throw new SocketTimeoutException("every resolver slot is held by a stalled lookup");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting to resolve " + host);
+    }
+    pendingLookups.add(lookup);
+    if (stopping) {
+      // stop() may have cancelled the pending lookups just before this one was added.
+      pendingLookups.remove(lookup);
+      lookups.release();
+      throw new InterruptedIOException("stopped before resolving " + host);
+    }
+    try {
+      Thread.ofVirtual()
+          .name("certcheck-resolve")
+          .start(
+              () -> {
+                try {
+                  lookup.complete(InetAddress.getByName(host));
+                } catch (Throwable e) {
+                  lookup.completeExceptionally(e);
+                } finally {
+                  lookups.release();
+                }
+              });
+      return lookup.get(remaining(started), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new SocketTimeoutException("resolving " + host + " exceeded the deadline");
+    } catch (CancellationException e) {
+      throw new InterruptedIOException("stopped while resolving " + host);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while resolving " + host);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException("resolving " + host + " failed", e.getCause());
+    } finally {
+      pendingLookups.remove(lookup);
     }
   }
 
@@ -310,10 +387,14 @@ public final class EndpointProber implements AutoCloseable {
     }
   }
 
-  /** Stops new probes and closes every open connection (SIGTERM). */
+  /**
+   * Stops new probes, closes every open connection and gives up waiting on lookups (SIGTERM); a
+   * lookup stalled in the resolver is left to its virtual thread, which does not keep the JVM up.
+   */
   public void stop() {
     stopping = true;
     open.forEach(EndpointProber::closeQuietly);
+    pendingLookups.forEach(f -> f.cancel(false));
   }
 
   @Override
