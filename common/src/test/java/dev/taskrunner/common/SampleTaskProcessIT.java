@@ -3,10 +3,13 @@ package dev.taskrunner.common;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskrunner.common.testing.Pushgateway;
 import dev.taskrunner.common.testing.TaskProcess;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +52,41 @@ class SampleTaskProcessIT {
     TaskProcess p = start(Map.of());
     assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
     assertThat(p.jsonLines().getFirst().path("option").asText()).contains("SAMPLE_NAME");
+  }
+
+  @Test
+  void unreadableSecretFileExitsTwoNamingVariableAndPath(@TempDir Path dir) throws Exception {
+    String secret = "unreadable-secret-4b1d";
+    Path file = dir.resolve("password");
+    Files.writeString(file, secret);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
+    // The tests run as root; without the two capabilities that bypass permission bits the child
+    // sees mode 000 as a non-root pod does.
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--bounding-set=-dac_override,-dac_read_search",
+                "--",
+                TaskProcess.javaExecutable().toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SampleTask.class.getName(),
+                "--name",
+                "x"));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
+    pb.environment().put("SAMPLE_PASSWORD_FILE", file.toString());
+    Process child = pb.start();
+    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(child.waitFor()).as(out).isEqualTo(2);
+    List<String> lines = out.lines().toList();
+    assertThat(lines).hasSize(1);
+    JsonNode line = new ObjectMapper().readTree(lines.getFirst());
+    assertThat(line.path("option").asText()).isEqualTo("SAMPLE_PASSWORD_FILE");
+    assertThat(line.path("reason").asText())
+        .isEqualTo("file " + file + " cannot be read: permission denied");
+    assertThat(out).doesNotContain(secret);
   }
 
   @Test

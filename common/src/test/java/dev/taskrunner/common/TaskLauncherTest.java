@@ -125,6 +125,17 @@ class TaskLauncherTest {
   }
 
   @Test
+  void secretFileThatIsADirectoryIsOneLineNamingVariableAndPath(@TempDir Path dir)
+      throws Exception {
+    assertThat(run(Map.of("SAMPLE_PASSWORD_FILE", dir.toString()), "--name", "x")).isEqualTo(2);
+    List<JsonNode> lines = lines();
+    assertThat(lines).hasSize(1);
+    assertThat(lines.getFirst().path("option").asText()).isEqualTo("SAMPLE_PASSWORD_FILE");
+    assertThat(lines.getFirst().path("reason").asText())
+        .isEqualTo("file " + dir + " is a directory");
+  }
+
+  @Test
   void malformedDurationIsAConfigurationError() throws Exception {
     assertThat(run(Map.of("SAMPLE_WAIT", "ten seconds"), "--name", "x")).isEqualTo(2);
     JsonNode line = lines().getFirst();

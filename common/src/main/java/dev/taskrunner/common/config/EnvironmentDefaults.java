@@ -2,11 +2,14 @@ package dev.taskrunner.common.config;
 
 import java.io.IOException;
 import java.lang.reflect.AnnotatedElement;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,20 +103,66 @@ public final class EnvironmentDefaults implements IDefaultValueProvider {
     return rows;
   }
 
+  /**
+   * Kubernetes caps a Secret or ConfigMap at 1 MiB; a larger "value" is a wrong path (a log, a disk
+   * image), and reading it whole would cost the heap.
+   */
+  static final long MAX_FILE_BYTES = 1024 * 1024;
+
+  /**
+   * Reads an option's value from a file. Errors name the variable, the path and what is wrong,
+   * never the content. The file is checked before it is opened: a FIFO would block the start and a
+   * device like /dev/zero would never end.
+   */
   private static String readSecretFile(String variable, Path file) {
+    BasicFileAttributes attrs;
     try {
-      String content = Files.readString(file, StandardCharsets.UTF_8);
-      // Secret files written by `echo` or kubectl end with a newline that is not part of the value.
-      return content.endsWith("\r\n")
-          ? content.substring(0, content.length() - 2)
-          : content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+      // Follows links: a mounted Secret's files are symlinks into its ..data directory.
+      attrs = Files.readAttributes(file, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
       throw new ConfigurationException(variable, "file " + file + " does not exist");
-    } catch (AccessDeniedException e) {
-      throw new ConfigurationException(variable, "file " + file + " is not readable");
     } catch (IOException e) {
-      throw new ConfigurationException(
-          variable, "file " + file + " cannot be read: " + e.getClass().getSimpleName());
+      throw new ConfigurationException(variable, "file " + file + " " + cannotRead(e));
     }
+    if (attrs.isDirectory()) {
+      throw new ConfigurationException(variable, "file " + file + " is a directory");
+    }
+    if (!attrs.isRegularFile()) {
+      throw new ConfigurationException(
+          variable, "file " + file + " is not a regular file (a FIFO, socket or device)");
+    }
+    if (attrs.size() > MAX_FILE_BYTES) {
+      throw new ConfigurationException(
+          variable, "file " + file + " is larger than 1 MiB (" + attrs.size() + " bytes)");
+    }
+    String content;
+    try {
+      content = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (CharacterCodingException e) {
+      throw new ConfigurationException(variable, "file " + file + " is not valid UTF-8");
+    } catch (NoSuchFileException e) {
+      throw new ConfigurationException(variable, "file " + file + " does not exist");
+    } catch (IOException e) {
+      throw new ConfigurationException(variable, "file " + file + " " + cannotRead(e));
+    }
+    // Secret files written by `echo` or kubectl end with a newline that is not part of the value.
+    return content.endsWith("\r\n")
+        ? content.substring(0, content.length() - 2)
+        : content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+  }
+
+  /**
+   * "cannot be read: permission denied" and the like. Only the reason the file system gave (errno
+   * text): an exception's message may carry more than the path, and this line is logged.
+   */
+  private static String cannotRead(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "cannot be read: permission denied";
+    }
+    String reason = e instanceof FileSystemException fs ? fs.getReason() : null;
+    return "cannot be read: "
+        + (reason == null || reason.isBlank()
+            ? e.getClass().getSimpleName()
+            : reason.toLowerCase(Locale.ROOT));
   }
 }

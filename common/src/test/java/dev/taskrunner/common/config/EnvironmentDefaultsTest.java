@@ -2,11 +2,13 @@ package dev.taskrunner.common.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -80,6 +82,61 @@ class EnvironmentDefaultsTest {
               assertThat(t).isInstanceOf(ConfigurationException.class);
               assertThat(((ConfigurationException) t).option()).isEqualTo("TASK_TOKEN_FILE");
             });
+  }
+
+  private static ConfigurationException failure(Map<String, String> env) {
+    Throwable t = catchThrowable(() -> parse(env));
+    while (t != null && !(t instanceof ConfigurationException)) {
+      t = t.getCause();
+    }
+    assertThat(t).as("a ConfigurationException in the cause chain").isNotNull();
+    return (ConfigurationException) t;
+  }
+
+  @Test
+  void directoryIsNamedAsSuch(@TempDir Path dir) {
+    // Used to say only "cannot be read: IOException".
+    ConfigurationException e = failure(Map.of("TASK_TOKEN_FILE", dir.toString()));
+    assertThat(e.option()).isEqualTo("TASK_TOKEN_FILE");
+    assertThat(e.reason()).isEqualTo("file " + dir + " is a directory");
+  }
+
+  @Test
+  // A guard, not a timing assertion: before the fix this test blocked for ever in open(2).
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void fifoIsRefusedWithoutOpeningIt(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("fifo");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    // Opening a FIFO nobody writes to blocks for ever: the start would hang instead of failing.
+    ConfigurationException e = failure(Map.of("TASK_TOKEN_FILE", fifo.toString()));
+    assertThat(e.reason()).contains(fifo.toString()).contains("not a regular file");
+  }
+
+  @Test
+  void fileOverOneMebibyteIsRefused(@TempDir Path dir) throws Exception {
+    Path big = dir.resolve("big");
+    Files.write(big, new byte[(int) EnvironmentDefaults.MAX_FILE_BYTES + 1]);
+    assertThat(failure(Map.of("TASK_LEVEL_FILE", big.toString())).reason())
+        .contains(big.toString())
+        .contains("larger than 1 MiB");
+  }
+
+  @Test
+  void invalidUtf8IsNamedWithoutTheContent(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("token");
+    Files.write(file, new byte[] {'s', 'e', 'c', (byte) 0xff, 'r', 'e', 't'});
+    ConfigurationException e = failure(Map.of("TASK_TOKEN_FILE", file.toString()));
+    assertThat(e.reason()).isEqualTo("file " + file + " is not valid UTF-8");
+  }
+
+  @Test
+  void symlinkToARegularFileIsRead(@TempDir Path dir) throws Exception {
+    // A mounted Secret: token -> ..data/token.
+    Path data = Files.createDirectories(dir.resolve("..data"));
+    Files.writeString(data.resolve("token"), "linked-secret\n");
+    Path link = Files.createSymbolicLink(dir.resolve("token"), Path.of("..data/token"));
+    assertThat(parse(Map.of("TASK_TOKEN_FILE", link.toString())).token.reveal())
+        .isEqualTo("linked-secret");
   }
 
   @Test
