@@ -112,7 +112,7 @@ public final class CertcheckCommand implements TaskCommand {
       names = "--keystore-password",
       paramLabel = "SECRET",
       description =
-          "Password of PKCS#12/JKS/JCEKS files and Secret keystores. Set it with"
+          "Password of PKCS#12/JKS/JCEKS files, --ca-file truststores and Secret keystores. Set it with"
               + " CERTCHECK_KEYSTORE_PASSWORD or CERTCHECK_KEYSTORE_PASSWORD_FILE, not the flag.")
   Secret keystorePassword;
 
@@ -537,7 +537,8 @@ public final class CertcheckCommand implements TaskCommand {
     String number = text.trim().substring(0, text.trim().length() - 1);
     try {
       double p = Double.parseDouble(number);
-      if (p <= 0 || p >= 100) {
+      // "NaN" parses, and fails every comparison: it would pass a range check written as "out".
+      if (!(p > 0 && p < 100)) {
         throw new ConfigurationException(
             option, "percentage " + text + " must be between 0 and 100");
       }
@@ -584,9 +585,21 @@ public final class CertcheckCommand implements TaskCommand {
 
   private TrustStore trustStore() {
     List<X509Certificate> extra = new ArrayList<>();
+    // A truststore.p12 given as a CA file opens with the keystore password, as in a Secret.
+    char[] password = keystorePassword == null ? null : keystorePassword.reveal().toCharArray();
     for (Path file : caFiles) {
-      try {
-        extra.addAll(CertificateDecoder.decode(Files.readAllBytes(file), null).certificates());
+      // A FIFO would block the run before it starts, and a device never ends.
+      if (Files.exists(file) && !Files.isRegularFile(file)) {
+        throw new ConfigurationException(
+            "--ca-file", file + " is not a regular file (directory, FIFO, socket or device)");
+      }
+      try (java.io.InputStream in = Files.newInputStream(file)) {
+        byte[] content = in.readNBytes(FileScanner.MAX_FILE_BYTES + 1);
+        if (content.length > FileScanner.MAX_FILE_BYTES) {
+          throw new ConfigurationException(
+              "--ca-file", file + " is larger than " + FileScanner.MAX_FILE_BYTES + " bytes");
+        }
+        extra.addAll(CertificateDecoder.decode(content, password).certificates());
       } catch (IOException e) {
         throw new ConfigurationException(
             "--ca-file", file + " cannot be read (" + e.getClass().getSimpleName() + ")");

@@ -205,4 +205,67 @@ class ConfigurationErrorsTest {
     assertThat(e.option()).isEqualTo("--targets-file");
     assertThat(e.reason()).contains("not UTF-8");
   }
+
+  @Test
+  void aPercentageThatIsNotANumberIsRefused() {
+    ConfigurationException e = refused(Map.of(), "--warn=NaN%", "--crit=5%");
+
+    assertThat(e.option()).isEqualTo("--warn");
+    assertThat(e.reason()).contains("NaN%");
+  }
+
+  @Test
+  void aCaFileThatIsAFifoIsRefusedInsteadOfBlockingTheRun() throws Exception {
+    Path fifo = dir.resolve("ca.fifo");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
+
+    // Hang guard, not a speed claim: opening a FIFO without a writer blocks forever.
+    ConfigurationException e =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            Duration.ofSeconds(30), () -> refused(Map.of(), "--ca-file=" + fifo));
+
+    assertThat(e.option()).isEqualTo("--ca-file");
+    assertThat(e.reason()).contains(fifo.toString()).contains("not a regular file");
+  }
+
+  @Test
+  void aPkcs12TruststoreAsCaFileOpensWithTheKeystorePassword() throws Exception {
+    java.time.Instant now = CertcheckCommandTest.NOW;
+    Issued root = TestPki.root("Truststore Root", now, 5);
+    Issued leaf =
+        TestPki.cert("CN=localhost")
+            .dns("localhost")
+            .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(300)))
+            .signedBy(root);
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setCertificateEntry("root", root.cert());
+    Path p12 = dir.resolve("truststore.p12");
+    try (var out = Files.newOutputStream(p12)) {
+      store.store(out, "Trust-Pass-4417".toCharArray());
+    }
+    try (TlsServer server = TlsServer.start(Identity.of(leaf))) {
+      String[] args = {
+        "--target=localhost:" + server.port(),
+        "--ca-file=" + p12,
+        "--no-system-trust",
+        "--deadline=5s"
+      };
+
+      ExitCode trusted =
+          parse(Map.of("CERTCHECK_KEYSTORE_PASSWORD", "Trust-Pass-4417"), args)
+              .run(CertcheckCommandTest.context(new SimpleMeterRegistry()));
+      Throwable wrong =
+          org.assertj.core.api.Assertions.catchThrowable(
+              () ->
+                  parse(Map.of("CERTCHECK_KEYSTORE_PASSWORD", "Wr0ng-Trust-Pass"), args)
+                      .run(CertcheckCommandTest.context(new SimpleMeterRegistry())));
+
+      assertThat(trusted).isEqualTo(ExitCode.SUCCESS);
+      assertThat(wrong).isInstanceOf(ConfigurationException.class);
+      assertThat(((ConfigurationException) wrong).option()).isEqualTo("--ca-file");
+      assertThat(wrong.getMessage()).doesNotContain("Wr0ng-Trust-Pass");
+    }
+  }
 }

@@ -82,7 +82,7 @@ public final class FileScanner {
    * Largest file read. Real bundles and keystores are kilobytes (a full CA bundle is about 200
    * KiB); the bound keeps a junk file from taking the heap of a 256 MiB pod.
    */
-  static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
+  public static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
 
   /** Checks one file. Never throws: every problem is a result. */
   public TargetResult scan(Path path) {
