@@ -142,7 +142,10 @@ class ConfigurationErrorsTest {
             "a:443;sni=",
             "a:443;sni=b c",
             "a:443;sni=x;sni=y",
-            "a:443;starttls=")) {
+            "a:443;starttls=",
+            "a:+443",
+            "a:\u0664\u0664\u0663",
+            "a:443 b:443")) {
       ConfigurationException e = refused(Map.of(), "--target=" + bad);
       assertThat(e.option()).isEqualTo("--target");
       assertThat(e.reason()).as(bad).contains("'" + bad.trim() + "'");

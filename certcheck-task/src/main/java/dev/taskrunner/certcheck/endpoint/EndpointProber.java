@@ -286,11 +286,18 @@ public final class EndpointProber implements AutoCloseable {
     }
   }
 
-  /** SNI: the override, else the host when it is a name; never an IP literal (RFC 6066). */
+  /**
+   * SNI: the override, else the host when it is a name; never an IP literal (RFC 6066), and without
+   * the trailing dot of a fully qualified name (the JDK refuses {@code example.com.} as SNI, which
+   * would otherwise send none and get the server's default certificate).
+   */
   static String sniFor(EndpointTarget target) {
     String name = target.checkedName();
     if (HostnameMatcher.isIpLiteral(name)) {
       return "";
+    }
+    if (name.endsWith(".")) {
+      name = name.substring(0, name.length() - 1);
     }
     try {
       new SNIHostName(name);

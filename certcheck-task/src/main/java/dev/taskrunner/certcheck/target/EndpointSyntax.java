@@ -26,6 +26,12 @@ public final class EndpointSyntax {
   public static EndpointTarget parse(String text) {
     String[] parts = text.trim().split(";");
     String address = parts[0].trim();
+    if (address.chars().anyMatch(Character::isWhitespace)) {
+      throw bad(
+          text,
+          "the address holds whitespace (separate several targets with ',' or give one per line"
+              + " of --targets-file)");
+    }
     String host;
     String portText;
     boolean bracketed = address.startsWith("[");
@@ -47,12 +53,11 @@ public final class EndpointSyntax {
       host = address.substring(0, colon);
       portText = address.substring(colon + 1);
     }
-    int port;
-    try {
-      port = Integer.parseInt(portText);
-    } catch (NumberFormatException e) {
+    // Integer.parseInt would also take "+443" and digits of other scripts.
+    if (!portText.matches("[0-9]{1,9}")) {
       throw bad(text, "port '" + portText + "' is not a number");
     }
+    int port = Integer.parseInt(portText);
     if (port < 1 || port > 65535) {
       throw bad(text, "port " + port + " is out of range 1-65535");
     }

@@ -155,6 +155,27 @@ class EndpointChainTest {
   }
 
   @Test
+  @DisplayName("a fully qualified SNI override (trailing dot) still sends SNI, without the dot")
+  void trailingDotSniIsSentWithoutTheDot() {
+    Issued expiredDefault =
+        TestPki.cert("CN=default").validity(days(-400), days(-365)).selfSigned();
+    Issued forATest = leaf("a.test", days(-10), days(100), intermediate);
+    TlsServer server =
+        TlsServer.start(
+            Map.of("a.test", Identity.of(forATest, intermediate)),
+            Identity.of(expiredDefault),
+            null);
+    servers.add(server);
+
+    TargetResult r = probe(server.address() + ";sni=a.test.");
+
+    assertThat(r.sni()).isEqualTo("a.test");
+    assertThat(r.status()).isEqualTo(Status.OK);
+    assertThat(r.hostnameMatch()).isTrue();
+    assertThat(r.daysLeft()).isEqualTo(100);
+  }
+
+  @Test
   @DisplayName(
       "expired old cross-sign sent beside a valid path: listed as extra, no false"
           + " critical (blackbox_exporter#340, AddTrust 2020)")
