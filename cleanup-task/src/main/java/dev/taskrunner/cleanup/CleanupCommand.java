@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -245,20 +246,55 @@ public final class CleanupCommand implements TaskCommand {
         .register(ctx.meters());
     CandidateReport report = new CandidateReport(settings.dryRun(), reportLimit);
     SecureTreeWalker walker = new SecureTreeWalker(settings, stats, seams, report, locks);
+    // On SIGTERM the launcher interrupts this thread and runs the stop action; the action waits
+    // (within the grace time) until the summary of what was done is logged, because the launcher
+    // pushes the metrics and exits as soon as the actions are done.
+    CountDownLatch summarised = new CountDownLatch(1);
+    boolean interrupted = false;
     long start = System.nanoTime();
     try (ShutdownCoordinator.Registration stop =
-            ctx.shutdown().register("cleanup.stop-walk", walker::stop);
-        ProgressReporter scanned =
-            ctx.progress("cleanup.scan", "entries", stats.scanned::sum, () -> -1);
-        ProgressReporter deleted =
-            ctx.progress("cleanup.delete", "entries", stats.deleted::sum, () -> -1)) {
-      walker.walk(pinned);
-      if (maxTotalSize != null && !walker.stopped()) {
-        walker.enforceBudget(pinned, maxTotalSize.bytes());
+        ctx.shutdown()
+            .register("cleanup.stop-walk", () -> stopAndAwaitSummary(walker, summarised))) {
+      try (ProgressReporter scanned =
+              ctx.progress("cleanup.scan", "entries", stats.scanned::sum, () -> -1);
+          ProgressReporter deleted =
+              ctx.progress("cleanup.delete", "entries", stats.deleted::sum, () -> -1)) {
+        walker.walk(pinned);
+        if (maxTotalSize != null && !walker.stopped()) {
+          walker.enforceBudget(pinned, maxTotalSize.bytes());
+        }
+      } catch (InterruptedException e) {
+        // The walk ended after the entries in hand (the walker waited for its workers).
+        interrupted = true;
+      } finally {
+        elapsedNanos.set(System.nanoTime() - start);
       }
+      summarise(settings, pinned, locks, walker.stopped(), elapsedNanos.get());
     } finally {
-      elapsedNanos.set(System.nanoTime() - start);
+      summarised.countDown();
     }
+    if (interrupted) {
+      throw new InterruptedException("cleanup stopped");
+    }
+    return stats.failingErrors() > 0 ? ExitCode.PARTIAL : ExitCode.SUCCESS;
+  }
+
+  private static void stopAndAwaitSummary(SecureTreeWalker walker, CountDownLatch summarised) {
+    walker.stop();
+    try {
+      summarised.await();
+    } catch (InterruptedException e) {
+      // The grace time ran out: the launcher finishes without the summary.
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void summarise(
+      WalkSettings settings,
+      List<PinnedRoot> pinned,
+      LockTable locks,
+      boolean stopped,
+      long elapsedNanos) {
     if (locks.unreadable()) {
       LOG.warn("/proc/locks could not be read: locked files were not recognised");
     }
@@ -266,6 +302,7 @@ public final class CleanupCommand implements TaskCommand {
     Events.event("cleanup.summary")
         .with("roots", pinned.stream().map(r -> r.path().toString()).toList())
         .with("dry_run", settings.dryRun())
+        .with("stopped", stopped)
         .with("scanned", stats.scanned.sum())
         .with("selected", stats.selected.sum())
         .with("deleted", stats.deleted.sum())
@@ -274,15 +311,15 @@ public final class CleanupCommand implements TaskCommand {
         .with("errors", stats.failingErrors())
         .with("errors_by_reason", stats.errorsByReason())
         .with("skipped_by_reason", stats.skippedByReason())
-        .with("duration_ms", elapsedNanos.get() / 1_000_000)
+        .with("duration_ms", elapsedNanos / 1_000_000)
         .info(
             LOG,
-            "{} {} of {} entries scanned, {} errors",
+            "{}{} {} of {} entries scanned, {} errors",
+            stopped ? "stopped: " : "",
             settings.dryRun() ? "would delete" : "deleted",
             settings.dryRun() ? stats.selected.sum() : stats.deleted.sum(),
             stats.scanned.sum(),
             stats.failingErrors());
-    return stats.failingErrors() > 0 ? ExitCode.PARTIAL : ExitCode.SUCCESS;
   }
 
   /** A full dry pass first: the numbers decide whether the real pass may start. */

@@ -169,6 +169,76 @@ class CleanupTaskIT {
   }
 
   @Test
+  @DisplayName(
+      "SIGTERM mid-run: exit 143, summary of what was done, the rest and everything outside kept")
+  void sigtermStopsAfterTheEntriesInHand() throws IOException {
+    Path root = Files.createDirectories(tmp.resolve("logs"));
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    for (int i = 0; i < 20; i++) {
+      file(outside.resolve("victim-" + i + ".log"), OLD);
+    }
+    // No slow mode exists: a tree large enough that deleting it takes seconds, against a signal
+    // sent as soon as the first deletions are reported.
+    int dirs = 100;
+    int perDir = 500;
+    byte[] content = new byte[10];
+    for (int d = 0; d < dirs; d++) {
+      Path dir = Files.createDirectories(root.resolve("d" + d));
+      for (int f = 0; f < perDir; f++) {
+        Path p = Files.write(dir.resolve("old-" + f + ".log"), content);
+        Files.setLastModifiedTime(p, OLD);
+      }
+    }
+    Files.createSymbolicLink(root.resolve("d0/escape"), outside);
+    Files.createSymbolicLink(root.resolve("d1/victim.log"), outside.resolve("victim-0.log"));
+    Map<String, String> outsideBefore = snapshot(outside);
+    long total = (long) dirs * perDir;
+
+    try (TaskProcess p =
+        TaskProcess.start(
+            TaskProcess.taskJar(),
+            List.of(),
+            Map.of("PUSHGATEWAY_URL", gateway.url().toString(), "CLEANUP_ROOT", root.toString()),
+            "--progress-interval",
+            "20ms",
+            "--metrics-label",
+            "suite=sigterm")) {
+      p.awaitJson(
+          n ->
+              n.path("event").asText().equals("progress")
+                  && n.path("work").asText().equals("cleanup.delete")
+                  && n.path("done").asLong() > 0,
+          TIMEOUT);
+      p.signal("TERM");
+      assertThat(p.awaitExit(TIMEOUT)).as(p.stdout() + p.stderr()).isEqualTo(143);
+
+      List<JsonNode> lines = p.jsonLines();
+      JsonNode last = lines.getLast();
+      assertThat(last.path("event").asText()).isEqualTo("run.finished");
+      assertThat(last.path("exit_code").asInt()).isEqualTo(143);
+      JsonNode summary = single(p, "cleanup.summary");
+      assertThat(lines.indexOf(summary)).isLessThan(lines.size() - 1);
+      assertThat(summary.path("stopped").asBoolean()).isTrue();
+      long deleted = summary.path("deleted").asLong();
+      assertThat(deleted).as("deleted before the stop").isPositive().isLessThan(total);
+
+      // Exactly the counted files are gone: every unlink is in the summary, none came after it.
+      long left;
+      try (Stream<Path> all = Files.walk(root)) {
+        left = all.filter(f -> f.getFileName().toString().startsWith("old-")).count();
+      }
+      assertThat(left).isEqualTo(total - deleted);
+      assertThat(root.resolve("d0/escape")).isSymbolicLink();
+      assertThat(root.resolve("d1/victim.log")).isSymbolicLink();
+      assertThat(snapshot(outside)).isEqualTo(outsideBefore);
+
+      assertThat(gateway.metrics())
+          .containsPattern(sample("cleanup_files_deleted_total", "sigterm", null, deleted))
+          .containsPattern(sample("run_status", "sigterm", null, 143));
+    }
+  }
+
+  @Test
   @DisplayName("dry run: candidates as JSON events (names escaped), nothing changes")
   void dryRunChangesNothing() throws IOException {
     Path root = hostileTree();

@@ -209,8 +209,27 @@ public final class SecureTreeWalker {
         t.join();
       }
     } catch (InterruptedException e) {
+      // SIGTERM: the workers stop after the entry in hand. Wait for them, so the caller's summary
+      // counts every unlink that happened and nothing is deleted after it was written.
       stop();
+      joinUninterruptibly(workers);
       throw e;
+    }
+  }
+
+  private static void joinUninterruptibly(List<Thread> workers) {
+    boolean interrupted = false;
+    for (Thread t : workers) {
+      while (t.isAlive()) {
+        try {
+          t.join();
+        } catch (InterruptedException again) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
