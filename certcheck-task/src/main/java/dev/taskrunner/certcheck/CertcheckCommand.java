@@ -492,6 +492,13 @@ public final class CertcheckCommand implements TaskCommand {
           "--target", "nothing to check: give --target, --targets-file, --file or --kubernetes");
     }
     files = files.stream().filter(f -> !f.isBlank()).toList();
+    for (String f : files) {
+      try {
+        FileScanner.check(f);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException("--file", e.getMessage());
+      }
+    }
     return new Plan(thresholds, trustStore(), endpoints, shard(), style, cm);
   }
 

@@ -271,4 +271,31 @@ class ConfigurationErrorsTest {
       assertThat(wrong.getMessage()).doesNotContain("Wr0ng-Trust-Pass");
     }
   }
+
+  @Test
+  void aGlobThatCannotParseIsRefusedBeforeAnyFileIsRead() throws Exception {
+    for (String bad : List.of(dir + "/[a", dir + "/*.{pem", dir + "/**/x[")) {
+      ConfigurationException e = refused(Map.of(), "--file=" + bad);
+
+      assertThat(e.option()).isEqualTo("--file");
+      assertThat(e.reason()).contains("'" + bad + "'").doesNotContain("\n");
+    }
+  }
+
+  @Test
+  void aFileWhoseNameHoldsGlobCharactersIsReadAsNamed() throws Exception {
+    java.time.Instant now = CertcheckCommandTest.NOW;
+    Issued cert =
+        TestPki.cert("CN=bracketed")
+            .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(300)))
+            .selfSigned();
+    Path file = dir.resolve("cert[1].pem");
+    Files.writeString(file, cert.pem());
+
+    ExitCode exit =
+        parse(Map.of(), "--file=" + file)
+            .run(CertcheckCommandTest.context(new SimpleMeterRegistry()));
+
+    assertThat(exit).isEqualTo(ExitCode.SUCCESS);
+  }
 }

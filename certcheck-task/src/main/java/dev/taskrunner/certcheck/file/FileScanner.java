@@ -52,9 +52,32 @@ public final class FileScanner {
     this.password = password;
   }
 
-  /** The entries a specification stands for; a path that does not resolve is kept as it is. */
+  /**
+   * Checks that {@code spec} can be used before any file is read, so a typo in a glob is a
+   * configuration error rather than a failure halfway through the scan.
+   *
+   * @throws IllegalArgumentException with a one-line message naming the specification
+   */
+  public static void check(String spec) {
+    try {
+      Path literal = Path.of(spec);
+      if (isGlob(spec) && !Files.exists(literal)) {
+        FileSystems.getDefault().getPathMatcher("glob:" + spec);
+      }
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new IllegalArgumentException(
+          "glob '" + spec + "': " + e.getDescription() + " at index " + e.getIndex());
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException("path '" + spec + "': " + e.getReason());
+    }
+  }
+
+  /**
+   * The entries a specification stands for; a path that does not resolve is kept as it is. A path
+   * that exists is taken literally even with glob characters in its name ({@code cert[1].pem}).
+   */
   public static List<Path> expand(String spec) {
-    if (!isGlob(spec)) {
+    if (!isGlob(spec) || Files.exists(Path.of(spec))) {
       Path path = Path.of(spec);
       if (Files.isDirectory(path)) {
         return directoryEntries(path);
