@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -310,10 +311,14 @@ public final class TaskLauncher {
               .name()
               .toLowerCase(java.util.Locale.ROOT));
     }
-    Events.event("config.effective")
-        .with("config", values)
-        .with("sources", sources)
-        .info(log, "effective configuration");
+    Events.Builder event =
+        Events.event("config.effective").with("config", values).with("sources", sources);
+    List<String> empty = defaults.emptyVariables();
+    if (!empty.isEmpty()) {
+      // Set to "" (a manifest's `value: ""`): treated as unset, so the next source applied.
+      event.with("empty_variables", empty);
+    }
+    event.info(log, "effective configuration");
   }
 
   private void registerSecretsFromEnvironment() {

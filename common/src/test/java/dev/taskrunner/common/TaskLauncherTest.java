@@ -136,6 +136,30 @@ class TaskLauncherTest {
   }
 
   @Test
+  void emptyVariableIsUnsetAndNamedInTheEffectiveConfiguration() throws Exception {
+    // A manifest's `value: ""`: the default applies, and the start-up line says why.
+    assertThat(run(Map.of("SAMPLE_WAIT", "", "SAMPLE_CHUNK_FILE", ""), "--name", "x")).isZero();
+    JsonNode config =
+        lines().stream()
+            .filter(n -> n.path("event").asText().equals("config.effective"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(config.path("sources").path("wait").asText()).isEqualTo("default");
+    assertThat(config.path("config").path("wait").asText()).isEqualTo("PT0S");
+    List<String> empty = new ArrayList<>();
+    config.path("empty_variables").forEach(n -> empty.add(n.asText()));
+    assertThat(empty).containsExactlyInAnyOrder("SAMPLE_WAIT", "SAMPLE_CHUNK_FILE");
+  }
+
+  @Test
+  void emptyFlagValueIsValidatedLikeAnyOther() throws Exception {
+    assertThat(run(Map.of(), "--name", "x", "--wait", "")).isEqualTo(2);
+    JsonNode line = lines().getFirst();
+    assertThat(line.path("option").asText()).contains("--wait");
+    assertThat(line.path("reason").asText()).contains("empty duration");
+  }
+
+  @Test
   void malformedDurationIsAConfigurationError() throws Exception {
     assertThat(run(Map.of("SAMPLE_WAIT", "ten seconds"), "--name", "x")).isEqualTo(2);
     JsonNode line = lines().getFirst();

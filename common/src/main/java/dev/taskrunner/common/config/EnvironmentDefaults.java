@@ -12,9 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +27,11 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code NAME_FILE} (a mounted Kubernetes Secret), then the option's default. picocli consults this
  * provider before the annotation default, which gives exactly flag &gt; env &gt; file &gt; default.
  *
- * <p>An empty variable counts as unset: Kubernetes manifests often render optional values as "".
+ * <p>An empty variable counts as unset: Kubernetes manifests and Helm charts render optional values
+ * as {@code value: ""}, which must mean "not configured", not "configured to nothing". The names of
+ * such variables are kept ({@link #emptyVariables()}) so the start-up configuration log shows why a
+ * default applied. A flag with an empty value is different: it was typed or templated on purpose
+ * and is validated like any other value.
  */
 public final class EnvironmentDefaults implements IDefaultValueProvider {
 
@@ -40,6 +46,7 @@ public final class EnvironmentDefaults implements IDefaultValueProvider {
   private final String prefix;
   private final Map<String, String> env;
   private final Map<String, Source> sources = new LinkedHashMap<>();
+  private final Set<String> emptyVariables = new LinkedHashSet<>();
 
   /**
    * @param prefix task prefix including the underscore, e.g. {@code CLEANUP_}
@@ -61,6 +68,7 @@ public final class EnvironmentDefaults implements IDefaultValueProvider {
         sources.put(option.longestName(), Source.ENVIRONMENT);
         return value;
       }
+      noteIfEmpty(name, value);
     }
     for (String name : envNames(option)) {
       String file = env.get(name + "_FILE");
@@ -68,8 +76,23 @@ public final class EnvironmentDefaults implements IDefaultValueProvider {
         sources.put(option.longestName(), Source.FILE);
         return readSecretFile(name + "_FILE", Path.of(file));
       }
+      noteIfEmpty(name + "_FILE", file);
     }
     return null;
+  }
+
+  private synchronized void noteIfEmpty(String name, String value) {
+    if (value != null) {
+      emptyVariables.add(name);
+    }
+  }
+
+  /**
+   * Variables of this command's options that were set to the empty string and therefore treated as
+   * unset, in the order they were consulted; filled while picocli parses.
+   */
+  public synchronized List<String> emptyVariables() {
+    return List.copyOf(emptyVariables);
   }
 
   /** The variables that can set this option, in precedence order. */
