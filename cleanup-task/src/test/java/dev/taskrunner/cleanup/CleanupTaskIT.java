@@ -419,6 +419,29 @@ class CleanupTaskIT {
   }
 
   @Test
+  @DisplayName(
+      "CLEANUP_OLDER_THAN=\"\" (a manifest's value: \"\") is unset: the 30d default, named in"
+          + " config.effective; --older-than '' is exit 2")
+  void emptyVariableIsUnsetButEmptyFlagIsAnError() throws IOException {
+    Path root = Files.createDirectories(tmp.resolve("logs"));
+    file(root.resolve("forty.log"), OLD);
+    file(root.resolve("twenty.log"), FileTime.from(Instant.now().minus(Duration.ofDays(20))));
+
+    TaskProcess flag = run(Map.of(), "--root", root.toString(), "--older-than", "");
+    assertThat(flag.exitCode()).as(flag.stdout()).isEqualTo(2);
+    assertThat(single(flag, "config.invalid").path("option").asText()).contains("--older-than");
+    assertThat(root.resolve("forty.log")).exists();
+
+    TaskProcess env = run(Map.of("CLEANUP_OLDER_THAN", "", "CLEANUP_ROOT", root.toString()));
+    assertThat(env.exitCode()).as(env.stdout()).isZero();
+    JsonNode config = single(env, "config.effective");
+    assertThat(config.path("sources").path("older-than").asText()).isEqualTo("default");
+    assertThat(config.path("empty_variables").toString()).contains("\"CLEANUP_OLDER_THAN\"");
+    assertThat(root.resolve("forty.log")).doesNotExist();
+    assertThat(root.resolve("twenty.log")).exists();
+  }
+
+  @Test
   void helpListsEveryOptionWithItsVariable() {
     TaskProcess p = run(Map.of(), "--help");
     assertThat(p.exitCode()).isZero();
