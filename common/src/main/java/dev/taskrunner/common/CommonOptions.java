@@ -61,7 +61,7 @@ public final class CommonOptions {
       paramLabel = "DURATION",
       defaultValue = "20s",
       description =
-          "Time allowed for cleanup after SIGTERM/SIGINT (keep it under the pod's"
+          "Time allowed for cleanup after SIGTERM/SIGINT, at least 1s (keep it under the pod's"
               + " terminationGracePeriodSeconds). Default: ${DEFAULT-VALUE}.")
   Duration shutdownGrace;
 
@@ -70,7 +70,8 @@ public final class CommonOptions {
       paramLabel = "N",
       defaultValue = "5",
       description =
-          "Attempts of a retryable remote operation, the first included. Default: ${DEFAULT-VALUE}.")
+          "Attempts of a retryable remote operation, the first included (at least 1)."
+              + " Default: ${DEFAULT-VALUE}.")
   int retryMaxAttempts;
 
   @Option(
@@ -85,7 +86,8 @@ public final class CommonOptions {
       names = "--retry-max-delay",
       paramLabel = "DURATION",
       defaultValue = "20s",
-      description = "Upper bound of any retry delay. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Upper bound of any retry delay, at least --retry-initial-delay. Default: ${DEFAULT-VALUE}.")
   Duration retryMaxDelay;
 
   @Option(
@@ -113,6 +115,27 @@ public final class CommonOptions {
       // 0 is not "off": the reporter would fire every millisecond and flood the log.
       return Optional.of(
           Map.entry("--progress-interval", "must be at least 1ms, got " + progressInterval));
+    }
+    if (shutdownGrace.compareTo(Duration.ofSeconds(1)) < 0) {
+      // Below that the watchdog halts the JVM before the metrics push and the log flush.
+      return Optional.of(
+          Map.entry("--shutdown-grace", "must be at least 1s, got " + shutdownGrace));
+    }
+    if (retryMaxAttempts < 1) {
+      return Optional.of(
+          Map.entry(
+              "--retry-max-attempts",
+              "must be at least 1 (1 = no retry), got " + retryMaxAttempts));
+    }
+    if (retryInitialDelay.compareTo(retryMaxDelay) > 0) {
+      return Optional.of(
+          Map.entry(
+              "--retry-initial-delay",
+              "must not exceed --retry-max-delay ("
+                  + retryInitialDelay
+                  + " > "
+                  + retryMaxDelay
+                  + ")"));
     }
     return Optional.empty();
   }

@@ -190,6 +190,30 @@ class TaskLauncherTest {
   }
 
   @Test
+  void unusableSharedOptionsAreConfigurationErrorsNamingThem() throws Exception {
+    Map<String, List<String>> cases =
+        Map.of(
+            "--retry-max-attempts", List.of("--retry-max-attempts", "0"),
+            "--retry-initial-delay", List.of("--retry-initial-delay", "30s"),
+            "--shutdown-grace", List.of("--shutdown-grace", "0s"));
+    for (var c : cases.entrySet()) {
+      out.reset();
+      List<String> args = new ArrayList<>(List.of("--name", "x"));
+      args.addAll(c.getValue());
+      int code;
+      try {
+        code = run(Map.of(), args.toArray(String[]::new));
+      } catch (RuntimeException e) {
+        throw new AssertionError(c.getValue() + " escaped the launcher: " + e, e);
+      }
+      assertThat(code).as(String.join(" ", c.getValue())).isEqualTo(2);
+      List<JsonNode> lines = lines();
+      assertThat(lines).as(c.getKey()).hasSize(1);
+      assertThat(lines.getFirst().path("option").asText()).startsWith(c.getKey());
+    }
+  }
+
+  @Test
   void negativeProgressIntervalIsAConfigurationError() throws Exception {
     assertThat(run(Map.of(), "--name", "x", "--progress-interval", "PT-10S")).isEqualTo(2);
     JsonNode line = lines().getFirst();
