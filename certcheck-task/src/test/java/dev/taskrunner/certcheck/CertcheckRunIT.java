@@ -254,6 +254,17 @@ class CertcheckRunIT {
     assertThat(badThreshold.exitCode()).isEqualTo(2);
     assertThat(badThreshold.events("config.invalid").get(0).get("option").asText())
         .isEqualTo("--crit");
+
+    TaskProcess noShards = run(Map.of(), "--target=" + healthy.address(), "--shard-count=0");
+    TaskProcess spaceInHost = run(Map.of(), "--target=web server.example:443");
+    assertThat(noShards.exitCode()).isEqualTo(2);
+    assertThat(noShards.events("config.invalid").get(0).get("option").asText())
+        .contains("--shard-count")
+        .contains("CERTCHECK_SHARD_COUNT");
+    assertThat(noShards.events("certcheck.result")).isEmpty();
+    assertThat(spaceInHost.exitCode()).isEqualTo(2);
+    assertThat(spaceInHost.events("config.invalid").get(0).get("reason").asText())
+        .contains("'web server.example:443'");
   }
 
   @Test
