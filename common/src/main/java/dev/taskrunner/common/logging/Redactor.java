@@ -27,10 +27,13 @@ public final class Redactor {
    */
   private static final List<Pattern> PATTERNS =
       List.of(
-          // key=value and key: value pairs whose key names a credential.
+          // key=value and key: value pairs whose key names a credential; for an Authorization
+          // header the scheme (Bearer, Basic, ...) stays readable and the credential after it goes.
           Pattern.compile(
-              "(?i)((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key"
-                  + "|credential|authorization)[\"']?\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s&,;\"']+)"),
+              "(?i)((?:(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key"
+                  + "|credential)[\"']?\\s*[=:]\\s*)"
+                  + "|(?:authorization[\"']?\\s*[=:]\\s*(?:(?:bearer|basic|digest|negotiate)\\s+)?))"
+                  + "(\"[^\"]*\"|'[^']*'|[^\\s&,;\"']+)"),
           // user:password@ in URLs and libpq connection strings.
           Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^/\\s:@]*:)([^@\\s/]+)(@)"),
           // SigV4 / SigV2 signatures in pre-signed URLs and headers.

@@ -77,6 +77,25 @@ class RedactorTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
+        "Authorization: Bearer hunter22",
+        "authorization=Basic hunter22",
+        "Proxy-Authorization: Negotiate hunter22",
+        "{\"Authorization\": \"Bearer hunter22\"}"
+      })
+  void authorizationCredentialAfterTheSchemeIsMasked(String line) {
+    // Masking only the first word left the bearer token itself in the line.
+    assertThat(new Redactor().redact(line)).doesNotContain("hunter22").contains("***");
+  }
+
+  @Test
+  void authorizationSchemeStaysReadable() {
+    assertThat(new Redactor().redact("Authorization: Bearer hunter22 sent"))
+        .isEqualTo("Authorization: Bearer *** sent");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
         "2026-12-04T03:01:52.123Z",
         "dev.taskrunner.certcheck.EndpointChain",
         "uploaded part 3 of app/app-20261203T020000Z.dump (5 MiB)",
