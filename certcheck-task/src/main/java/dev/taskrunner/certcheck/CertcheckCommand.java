@@ -79,6 +79,10 @@ public final class CertcheckCommand implements TaskCommand {
 
   private static final Logger LOG = LoggerFactory.getLogger(CertcheckCommand.class);
 
+  /** A Kubernetes namespace name: an RFC 1123 label. */
+  private static final java.util.regex.Pattern NAMESPACE =
+      java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
   /** The shard options as error messages name them: the flag and the variable users set. */
   private static final String SHARD_INDEX = "--shard-index (env JOB_COMPLETION_INDEX)";
 
@@ -279,6 +283,8 @@ public final class CertcheckCommand implements TaskCommand {
     try (ProgressReporter progress =
         ctx.progress("certcheck.scan", "targets", done::get, () -> -1)) {
       FileScanner fileScanner = new FileScanner(evaluator, clock, password);
+      // --file /etc/tls --file '/etc/tls/*.pem' names a file twice: check and count it once.
+      java.util.Set<Path> seen = new java.util.HashSet<>();
       for (String spec : files) {
         List<Path> paths = FileScanner.expand(spec);
         if (paths.isEmpty()) {
@@ -288,7 +294,8 @@ public final class CertcheckCommand implements TaskCommand {
           continue;
         }
         for (Path path : paths) {
-          if (plan.shard().selects(path.toString())) {
+          if (seen.add(path.toAbsolutePath().normalize())
+              && plan.shard().selects(path.toString())) {
             emit(fileScanner.scan(path), results, done);
           }
         }
@@ -384,7 +391,9 @@ public final class CertcheckCommand implements TaskCommand {
       char[] password,
       List<TargetResult> results,
       AtomicLong done) {
-    List<String> ns = namespaces.stream().filter(n -> !n.isBlank() && !n.equals("*")).toList();
+    // "web, payments" in the variable splits into " payments": the API would not know it.
+    List<String> ns =
+        namespaces.stream().map(String::trim).filter(n -> !n.isEmpty() && !n.equals("*")).toList();
     KubernetesSelection selection = new KubernetesSelection(ns, labelSelector, 50);
     try (KubernetesClient client = kubernetesClients.get()) {
       new SecretScanner(client, evaluator, ctx.clock(), password)
@@ -487,11 +496,29 @@ public final class CertcheckCommand implements TaskCommand {
     if (targetsFile != null) {
       endpoints.addAll(readTargetsFile(targetsFile));
     }
+    // The same endpoint from the flag and the file would be probed, counted and pushed twice.
+    List<EndpointTarget> distinct = endpoints.stream().distinct().toList();
+    if (distinct.size() < endpoints.size()) {
+      LOG.info("{} duplicate target(s) skipped", endpoints.size() - distinct.size());
+    }
+    endpoints = distinct;
+    if (kubernetes) {
+      for (String n : namespaces) {
+        if (!n.isBlank() && !n.equals("*") && !NAMESPACE.matcher(n.trim()).matches()) {
+          // The API answers an impossible name with an empty list: a typo would check nothing.
+          throw new ConfigurationException(
+              "--namespace",
+              "'"
+                  + n
+                  + "' is not a namespace name (lowercase letters, digits and '-', at most 63)");
+        }
+      }
+    }
     if (endpoints.isEmpty() && files.stream().allMatch(String::isBlank) && !kubernetes) {
       throw new ConfigurationException(
           "--target", "nothing to check: give --target, --targets-file, --file or --kubernetes");
     }
-    files = files.stream().filter(f -> !f.isBlank()).toList();
+    files = files.stream().map(String::trim).filter(f -> !f.isEmpty()).toList();
     for (String f : files) {
       try {
         FileScanner.check(f);

@@ -298,4 +298,58 @@ class ConfigurationErrorsTest {
 
     assertThat(exit).isEqualTo(ExitCode.SUCCESS);
   }
+
+  @Test
+  void anImpossibleNamespaceNameIsRefusedBeforeTheApiIsAsked() {
+    CertcheckCommand command = parse(Map.of(), "--kubernetes", "--namespace=web,Web_Prod");
+    command.kubernetesClients =
+        () -> {
+          throw new AssertionError("the Kubernetes API was contacted");
+        };
+
+    Throwable thrown =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> command.run(CertcheckCommandTest.context(new SimpleMeterRegistry())));
+
+    assertThat(thrown).isInstanceOf(ConfigurationException.class);
+    assertThat(((ConfigurationException) thrown).option()).isEqualTo("--namespace");
+    assertThat(((ConfigurationException) thrown).reason()).contains("'Web_Prod'");
+  }
+
+  @Test
+  void theSameTargetOrFileNamedTwiceIsCheckedAndCountedOnce() throws Exception {
+    java.time.Instant now = CertcheckCommandTest.NOW;
+    Issued root = TestPki.root("Duplicates Root", now, 5);
+    Issued leaf =
+        TestPki.cert("CN=localhost")
+            .dns("localhost")
+            .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(300)))
+            .signedBy(root);
+    Path ca = dir.resolve("duplicates-root.pem");
+    Files.writeString(ca, root.pem());
+    Path certs = Files.createDirectory(dir.resolve("duplicate-files"));
+    Files.writeString(certs.resolve("leaf.pem"), leaf.pem());
+    try (TlsServer server = TlsServer.start(Identity.of(leaf))) {
+      String target = "localhost:" + server.port();
+      Path file = dir.resolve("duplicate-targets.txt");
+      Files.writeString(file, target + "\n");
+      SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+      ExitCode exit =
+          parse(
+                  Map.of(),
+                  "--target=" + target,
+                  "--target=" + target,
+                  "--targets-file=" + file,
+                  "--file=" + certs,
+                  "--file=" + certs + "/*.pem",
+                  "--ca-file=" + ca,
+                  "--no-system-trust")
+              .run(CertcheckCommandTest.context(meters));
+
+      assertThat(exit).isEqualTo(ExitCode.SUCCESS);
+      assertThat(meters.get("taskrunner_certcheck_targets").tag("status", "OK").gauge().value())
+          .isEqualTo(2); // one endpoint, one file
+    }
+  }
 }
