@@ -31,6 +31,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -350,6 +352,65 @@ class SecureTreeWalkerTest {
     assertThat(stats.deleted.sum()).isEqualTo(9);
     assertThat(stats.errors(ErrorReason.VANISHED)).isEqualTo(2);
     assertThat(stats.failingErrors()).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "SIGTERM: an interrupted walk returns only after the entry in hand, so its count is final")
+  void interruptedWalkWaitsForTheEntryInHand() throws Exception {
+    file(root.resolve("a.log"), OLD);
+    file(root.resolve("b.log"), OLD);
+    CleanupStats stats = new CleanupStats();
+    PinnedRoot pinned = RootGuard.pin(root.toString(), false);
+    AtomicLong deletedWhenWalkReturned = new AtomicLong(-1);
+    AtomicReference<Thread> walking = new AtomicReference<>();
+    AtomicReference<SecureTreeWalker> walker = new AtomicReference<>();
+    WalkSeams signal =
+        new WalkSeams() {
+          @Override
+          public void beforeRecheck(Path r, Path rel) {
+            if (walker.get().stopped()) {
+              return;
+            }
+            // SIGTERM arrives while this worker holds an entry: the launcher interrupts the
+            // walking thread. Go on only once that thread has returned (the bug) or is waiting
+            // for this worker (the fix).
+            Thread w = walking.get();
+            w.interrupt();
+            while (w.isAlive()
+                && !(walker.get().stopped() && w.getState() == Thread.State.WAITING)) {
+              Thread.onSpinWait();
+            }
+          }
+        };
+    walker.set(
+        new SecureTreeWalker(
+            WalkFixture.defaults().withThreads(1),
+            stats,
+            signal,
+            CandidateListener.NONE,
+            LockTable.system()));
+    Thread w =
+        new Thread(
+            () -> {
+              try {
+                walker.get().walk(List.of(pinned));
+              } catch (InterruptedException e) {
+                deletedWhenWalkReturned.set(stats.deleted.sum());
+              }
+            });
+    walking.set(w);
+    try {
+      w.start();
+      w.join();
+    } finally {
+      pinned.close();
+    }
+    assertThat(deletedWhenWalkReturned.get()).isEqualTo(1);
+    assertThat(stats.deleted.sum()).isEqualTo(1);
+    try (var left = Files.list(root)) {
+      assertThat(left.count()).isEqualTo(1);
+    }
   }
 
   @Test
