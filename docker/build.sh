@@ -2,7 +2,8 @@
 # Builds the three task images with no registry:
 #   taskrunner/backup-task:<version>, taskrunner/cleanup-task:<version>, taskrunner/certcheck-task:<version>
 #
-# Steps: (1) the task jars (thin jar + lib/: `package`, tests skipped), unless --no-maven, which
+# Steps: (1) the task jars (thin jar + lib/: `package` of the task modules and common from this
+# checkout, tests skipped), unless --no-maven, which
 # takes the jars a previous `./mvnw install` or `package` left in <module>/target; (2) a CycloneDX
 # SBOM per task module (target/bom.json) when missing or older than a POM; (3) the base images: the
 # public ones named in docker/Dockerfile when TASKRUNNER_IMAGE_BASES=public, otherwise local
@@ -63,7 +64,8 @@ sbom() {
     return 0
   fi
   log "maven: CycloneDX SBOM of $t (cyclonedx-maven-plugin ${CYCLONEDX_VERSION})"
-  "$root/mvnw" -B -q -ntp -f "$root/$t/pom.xml" \
+  # In the reactor with common (-am), so common resolves from this checkout, not from ~/.m2.
+  "$root/mvnw" -B -q -ntp -f "$root/pom.xml" -pl "$t" -am \
     "org.cyclonedx:cyclonedx-maven-plugin:${CYCLONEDX_VERSION}:makeBom" \
     -DoutputFormat=json -DoutputName=bom -DincludeTestScope=false -DincludeProvidedScope=false \
     -DincludeSystemScope=false -DskipNotDeployed=false \
@@ -71,14 +73,13 @@ sbom() {
 }
 
 build_jars() {
-  local t
-  for t in "${tasks[@]}"; do
-    # -f on the module's own POM (parent found by relativePath): the reactor is not read, so one
-    # module's broken POM does not stop the others' images.
-    log "maven: package $t (tests skipped)"
-    "$root/mvnw" -B -q -ntp -o -f "$root/$t/pom.xml" package -DskipTests \
-      || die "maven package of $t failed"
-  done
+  local modules
+  modules=$(IFS=,; echo "${tasks[*]}")
+  # The reactor with --also-make: common is built from this checkout too, never taken from
+  # whatever another checkout last installed into ~/.m2 (and a fresh ~/.m2 needs nothing first).
+  log "maven: package ${modules} and common (tests skipped)"
+  "$root/mvnw" -B -q -ntp -f "$root/pom.xml" -pl "$modules" -am package -DskipTests \
+    || die "maven package of ${modules} failed"
 }
 
 # build_standin TAG DOCKERFILE CONTEXT : rebuilt only when its inputs changed.
