@@ -196,6 +196,69 @@ class ManifestTest {
             "secrets:get", "secrets:list", "certificates:get", "certificates:list");
   }
 
+  /**
+   * A Role that may list Secrets can read every Secret of its namespace (RBAC cannot narrow a list
+   * to TLS Secrets), so no kustomization may deploy it together with a workload that keeps other
+   * credentials in Secrets: the certificate check never lands in the backup's namespace.
+   */
+  @Test
+  void theSecretReadingRoleIsNeverDeployedBesideOtherCredentials() throws IOException {
+    List<Path> kustomizations;
+    try (Stream<Path> files = Files.walk(KUBERNETES)) {
+      kustomizations =
+          files.filter(p -> p.getFileName().toString().equals("kustomization.yaml")).toList();
+    }
+    int withRole = 0;
+    for (Path k : kustomizations) {
+      List<JsonNode> deployed = deployedBy(k.getParent());
+      boolean readsSecrets =
+          deployed.stream()
+              .filter(d -> d.path("kind").asText().equals("Role"))
+              .anyMatch(r -> r.path("rules").toString().contains("\"secrets\""));
+      if (!readsSecrets) {
+        continue;
+      }
+      withRole++;
+      List<String> secretUsers =
+          deployed.stream()
+              .filter(d -> d.path("kind").asText().equals("CronJob"))
+              .filter(
+                  c -> {
+                    String pod = podSpec(c).toString();
+                    return pod.contains("secretKeyRef")
+                        || pod.contains("\"secret\":")
+                        || pod.contains("secretName");
+                  })
+              .map(c -> c.at("/metadata/name").asText())
+              .toList();
+      assertThat(secretUsers).as(KUBERNETES.relativize(k).toString()).isEmpty();
+    }
+    assertThat(withRole).as("kustomizations deploying the certcheck Role").isPositive();
+  }
+
+  /** The documents a kustomization directory deploys: its resources, directories followed. */
+  private static List<JsonNode> deployedBy(Path dir) throws IOException {
+    ObjectMapper yaml = new YAMLMapper();
+    JsonNode kustomization = yaml.readTree(dir.resolve("kustomization.yaml").toFile());
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode r : kustomization.path("resources")) {
+      Path target = dir.resolve(r.asText()).normalize();
+      if (Files.isDirectory(target)) {
+        out.addAll(deployedBy(target));
+        continue;
+      }
+      try (var parser = new YAMLFactory().createParser(target.toFile())) {
+        for (var it = yaml.readValues(parser, JsonNode.class); it.hasNext(); ) {
+          JsonNode doc = it.next();
+          if (doc != null && doc.has("kind")) {
+            out.add(doc);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   @Test
   void podFailurePolicyFollowsTheExitCodeTable() {
     for (JsonNode c : cronJobs()) {
