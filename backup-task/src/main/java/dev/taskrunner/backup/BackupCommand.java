@@ -29,7 +29,15 @@ import dev.taskrunner.common.config.DataSize;
 import dev.taskrunner.common.config.EnvVar;
 import dev.taskrunner.common.config.Secret;
 import dev.taskrunner.common.logging.Events;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,6 +131,16 @@ public final class BackupCommand implements TaskCommand {
       defaultValue = "prefer",
       description = "libpq sslmode. Default: ${DEFAULT-VALUE}.")
   String pgSslMode;
+
+  @EnvVar("PGSSLROOTCERT")
+  @Option(
+      names = "--pg-sslrootcert",
+      paramLabel = "FILE|system",
+      description =
+          "Root CA(s) (PEM) the server's certificate must chain to, for verify-ca/verify-full;"
+              + " 'system' for the JVM's and libpq 16+'s trust store. Default:"
+              + " ~/.postgresql/root.crt.")
+  String pgSslRootCert;
 
   @EnvVar("PGDATABASE")
   @Option(
@@ -463,6 +481,15 @@ public final class BackupCommand implements TaskCommand {
     }
     // Preflight, before any S3 write: pg_dump version vs server, databases, bucket.
     int pgDumpMajor = pgDumpMajor(tools);
+    if (pg.sslRootCert().filter(ConnectionSettings.SYSTEM_ROOT_CERT::equals).isPresent()
+        && pgDumpMajor < 16) {
+      // libpq before 16 reads "system" as a file name; pg_dump would fail after the upload began.
+      throw new ConfigurationException(
+          SSL_ROOT_CERT_OPTION,
+          "'system' needs pg_dump (libpq) 16 or newer, found "
+              + pgDumpMajor
+              + "; give the CA as a PEM file");
+    }
     PostgresServer server = new PostgresServer(pg);
     String maintenance = database != null ? database : "postgres";
     List<PostgresServer.DatabaseFacts> targets = new ArrayList<>();
@@ -656,6 +683,17 @@ public final class BackupCommand implements TaskCommand {
     if (state.equals("3D000")) {
       return TaskFailure.usage("database_missing", "database does not exist: " + e.getMessage());
     }
+    if (untrustedServer(e)) {
+      // The server's certificate does not chain to the given CA, or names another host: the same
+      // certificate and CA give the same answer on every retry.
+      return TaskFailure.usage(
+          "pg_tls_untrusted",
+          "PostgreSQL "
+              + pg
+              + " presented a certificate that --pg-sslrootcert (PGSSLROOTCERT) does not"
+              + " verify: "
+              + rootMessage(e));
+    }
     if (state.startsWith("28")) {
       // Wrong password, unknown role, no pg_hba.conf entry: a retry gets the same answer.
       return TaskFailure.usage(
@@ -684,6 +722,38 @@ public final class BackupCommand implements TaskCommand {
     }
     return new TaskFailure(
         ExitCode.FAILED, "pg_unreachable", "cannot query PostgreSQL: " + e.getMessage(), e);
+  }
+
+  /** A certificate verdict (trust path, expiry, host name), not a network failure. */
+  static boolean untrustedServer(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CertificateException
+          || t instanceof CertPathValidatorException
+          || t instanceof CertPathBuilderException) {
+        return true;
+      }
+      String m = t.getMessage() == null ? "" : t.getMessage();
+      // pgjdbc's own messages for a host-name mismatch and an unusable root CA file.
+      if (m.contains("could not be verified by hostnameverifier")
+          || m.startsWith("Could not open SSL root certificate file")
+          || m.startsWith("Loading the SSL root certificate")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The innermost message: "PKIX path building failed..." rather than the wrappers' "SSL error".
+   */
+  private static String rootMessage(Throwable e) {
+    String message = e.getMessage();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        message = t.getMessage();
+      }
+    }
+    return message;
   }
 
   private static void checkBucket(ObjectStore store) throws Exception {
@@ -761,7 +831,52 @@ public final class BackupCommand implements TaskCommand {
       throw emptyPassword();
     }
     return new ConnectionSettings(
-        pgHost, pgPort, pgUser, Optional.ofNullable(pgPassword), pgSslMode);
+        pgHost, pgPort, pgUser, Optional.ofNullable(pgPassword), pgSslMode, sslRootCert());
+  }
+
+  private static final String SSL_ROOT_CERT_OPTION = "--pg-sslrootcert (env PGSSLROOTCERT)";
+
+  /**
+   * The root CA, checked now: pgjdbc and libpq would each report a missing or unusable file only at
+   * connect time, as a connection failure the Job retries.
+   */
+  private Optional<String> sslRootCert() {
+    if (pgSslRootCert != null && pgSslRootCert.isBlank()) {
+      throw new ConfigurationException(SSL_ROOT_CERT_OPTION, "must not be empty");
+    }
+    if (ConnectionSettings.SYSTEM_ROOT_CERT.equals(pgSslRootCert)) {
+      return Optional.of(pgSslRootCert);
+    }
+    boolean verifies = pgSslMode.equals("verify-ca") || pgSslMode.equals("verify-full");
+    if (pgSslRootCert == null) {
+      if (verifies) {
+        // libpq's and pgjdbc's default location; without it neither can verify anything.
+        Path fallback = Path.of(System.getProperty("user.home"), ".postgresql", "root.crt");
+        if (!Files.isReadable(fallback)) {
+          throw new ConfigurationException(
+              SSL_ROOT_CERT_OPTION,
+              "sslmode "
+                  + pgSslMode
+                  + " needs the server's root CA and the default "
+                  + fallback
+                  + " is not readable: set a PEM file (a mounted Secret) or 'system'");
+        }
+      }
+      return Optional.empty();
+    }
+    Path file = Path.of(pgSslRootCert);
+    try (InputStream in = Files.newInputStream(file)) {
+      if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+        throw new ConfigurationException(SSL_ROOT_CERT_OPTION, file + " holds no PEM certificate");
+      }
+    } catch (IOException e) {
+      throw new ConfigurationException(
+          SSL_ROOT_CERT_OPTION, "cannot read " + file + ": " + e.getClass().getSimpleName());
+    } catch (CertificateException e) {
+      throw new ConfigurationException(
+          SSL_ROOT_CERT_OPTION, file + " is not a PEM certificate file: " + e.getMessage());
+    }
+    return Optional.of(file.toString());
   }
 
   /** An empty password can only come from the flag or the file: an empty variable is unset. */

@@ -14,12 +14,37 @@ import java.util.Optional;
  *     PGPASSWORD_FILE}); empty when the server needs none or a mounted {@code PGPASSFILE} is used
  * @param sslMode libpq sslmode ({@code --pg-sslmode}, env {@code PGSSLMODE}); default {@code
  *     prefer}
+ * @param sslRootCert the server's root CA ({@code --pg-sslrootcert}, env {@code PGSSLROOTCERT}): a
+ *     PEM file, or {@code system} for the JVM's trust store (pgjdbc) and the system's (libpq 16+);
+ *     default: libpq's {@code ~/.postgresql/root.crt}, read only by {@code verify-ca}/{@code
+ *     verify-full}
  */
 public record ConnectionSettings(
-    String host, int port, String user, Optional<Secret> password, String sslMode) {
+    String host,
+    int port,
+    String user,
+    Optional<Secret> password,
+    String sslMode,
+    Optional<String> sslRootCert) {
+
+  /** libpq's (16+) word for "the system's trust store" in place of a file name. */
+  public static final String SYSTEM_ROOT_CERT = "system";
+
+  /** True when the server certificate is checked against a root CA. */
+  public boolean verifiesServer() {
+    return sslMode.equals("verify-ca") || sslMode.equals("verify-full");
+  }
 
   @Override
   public String toString() {
-    return "postgresql://" + user + "@" + host + ":" + port + " sslmode=" + sslMode;
+    return "postgresql://"
+        + user
+        + "@"
+        + host
+        + ":"
+        + port
+        + " sslmode="
+        + sslMode
+        + sslRootCert.map(c -> " sslrootcert=" + c).orElse("");
   }
 }

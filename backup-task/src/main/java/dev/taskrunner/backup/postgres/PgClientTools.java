@@ -67,6 +67,7 @@ public record PgClientTools(String binDir) {
     env.put("PGPORT", Integer.toString(settings.port()));
     env.put("PGUSER", settings.user());
     env.put("PGSSLMODE", settings.sslMode());
+    settings.sslRootCert().ifPresent(c -> env.put("PGSSLROOTCERT", c));
     env.put("PGAPPNAME", "taskrunner-backup");
     env.put("PGCONNECT_TIMEOUT", "15");
     if (passFile != null) {

@@ -84,6 +84,18 @@ public final class PostgresServer {
     props.setProperty("user", settings.user());
     settings.password().ifPresent(p -> props.setProperty("password", p.reveal()));
     props.setProperty("sslmode", settings.sslMode());
+    settings
+        .sslRootCert()
+        .ifPresent(
+            c -> {
+              if (c.equals(ConnectionSettings.SYSTEM_ROOT_CERT)) {
+                // pgjdbc (42.7) reads "system" as a file name; its DefaultJavaSSLFactory trusts the
+                // JVM's store instead, and verify-full still checks the host name (MakeSSL).
+                props.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
+              } else {
+                props.setProperty("sslrootcert", c);
+              }
+            });
     props.setProperty("ApplicationName", "taskrunner-backup");
     props.setProperty("connectTimeout", "15");
     // pgjdbc URL-decodes the path, so any database name survives.

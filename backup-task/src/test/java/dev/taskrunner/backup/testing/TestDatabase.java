@@ -1,6 +1,7 @@
 package dev.taskrunner.backup.testing;
 
 import dev.taskrunner.common.testing.TestImages;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -8,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
@@ -30,6 +32,28 @@ public final class TestDatabase implements AutoCloseable {
             .withDatabaseName("postgres_main")
             .withUsername(USER)
             .withPassword(PASSWORD);
+    c.start();
+    return new TestDatabase(c);
+  }
+
+  /**
+   * As {@link #start()}, with {@code ssl=on} and the given server certificate (the testbed image
+   * honours POSTGRES_SSL_CERT_FILE and POSTGRES_SSL_KEY_FILE, see docker/testbed/README.md).
+   */
+  public static TestDatabase startWithTls(TestCa.ServerCert server) {
+    PostgreSQLContainer c =
+        new PostgreSQLContainer(TestImages.postgres())
+            .withDatabaseName("postgres_main")
+            .withUsername(USER)
+            .withPassword(PASSWORD)
+            .withCopyToContainer(
+                Transferable.of(server.certificatePem().getBytes(StandardCharsets.US_ASCII), 0644),
+                "/tls/server.crt")
+            .withCopyToContainer(
+                Transferable.of(server.privateKeyPem().getBytes(StandardCharsets.US_ASCII), 0600),
+                "/tls/server.key")
+            .withEnv("POSTGRES_SSL_CERT_FILE", "/tls/server.crt")
+            .withEnv("POSTGRES_SSL_KEY_FILE", "/tls/server.key");
     c.start();
     return new TestDatabase(c);
   }
