@@ -187,7 +187,9 @@ public final class ChainEvaluator {
       }
       if (rank(s) > rank(worst)) {
         worst = s;
-        reason = s.name().toLowerCase(Locale.ROOT) + ":" + f.index();
+        // The words of a chain's reasons; a bundle has no path, so its position names the
+        // certificate (as chain_position does in its certificate event).
+        reason = reasonWord(s) + ":" + f.index();
       }
       if (f.notAfter().isBefore(limiting.notAfter())) {
         limiting = f;
@@ -218,6 +220,13 @@ public final class ChainEvaluator {
         attributes,
         millis,
         now);
+  }
+
+  private static String reasonWord(Status s) {
+    return switch (s) {
+      case WARN, CRIT -> "expires_soon";
+      default -> s.name().toLowerCase(Locale.ROOT);
+    };
   }
 
   private static int rank(Status s) {

@@ -75,6 +75,8 @@ class FileScannerTest {
 
       assertThat(r.certificates()).hasSize(2);
       assertThat(r.status()).isEqualTo(Status.CRIT);
+      // The word endpoints use, with the position in the bundle instead of a role on a path.
+      assertThat(r.reason()).isEqualTo("expires_soon:" + order.indexOf(tomorrow));
       assertThat(r.daysLeft()).isEqualTo(1);
       assertThat(r.limitingSubject()).isEqualTo("CN=rotating-old");
       assertThat(r.certificates()).extracting(CertificateFacts::index).containsExactly(0, 1);
