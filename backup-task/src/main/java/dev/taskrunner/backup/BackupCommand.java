@@ -18,6 +18,7 @@ import dev.taskrunner.backup.storage.MultipartUploadSink;
 import dev.taskrunner.backup.storage.ObjectStore;
 import dev.taskrunner.backup.storage.ObjectTags;
 import dev.taskrunner.backup.storage.S3Clients;
+import dev.taskrunner.backup.storage.S3CredentialsUnavailable;
 import dev.taskrunner.backup.storage.S3Settings;
 import dev.taskrunner.common.ExitCode;
 import dev.taskrunner.common.RunContext;
@@ -431,7 +432,7 @@ public final class BackupCommand implements TaskCommand {
           } catch (TaskFailure e) {
             throw e;
           } catch (Exception e) {
-            if (ObjectStore.s3Cause(e).isPresent()) {
+            if (ObjectStore.s3Cause(e).isPresent() || S3CredentialsUnavailable.in(e).isPresent()) {
               throw store.failure("reading the archive", key, e);
             }
             throw e;
@@ -619,6 +620,11 @@ public final class BackupCommand implements TaskCommand {
       new RetentionRunner(store, metrics).apply(name, policy, protectedKey, ctx.clock().instant());
       return ExitCode.SUCCESS;
     } catch (Exception e) {
+      if (S3CredentialsUnavailable.in(e).isPresent()) {
+        // Not a retention problem: the whole run had no usable credentials.
+        throw store.failure(
+            "listing backups", BackupKey.folder(store.settings().prefix(), name), e);
+      }
       metrics.retentionFailed(name);
       String why =
           ObjectStore.s3Cause(e).isPresent()
@@ -759,6 +765,8 @@ public final class BackupCommand implements TaskCommand {
   private static void checkBucket(ObjectStore store) throws Exception {
     try {
       store.checkBucket();
+    } catch (S3CredentialsUnavailable e) {
+      throw store.failure("checking the bucket", null, e);
     } catch (SdkException e) {
       if (e instanceof S3Exception s
           && (s.statusCode() == 404 || s.statusCode() == 403 || s.statusCode() == 400)) {

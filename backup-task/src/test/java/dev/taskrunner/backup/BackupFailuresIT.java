@@ -248,6 +248,49 @@ class BackupFailuresIT {
 
   // Left open in issue 3's closing note: an empty PGPASSWORD_FILE against a SCRAM server was
   // exit 1 pg_unreachable, which the Job retried.
+  /** {@link #env()} without any S3 keys, and a HOME without ~/.aws. */
+  Map<String, String> envWithoutCredentials() throws Exception {
+    Map<String, String> env = env();
+    env.remove("AWS_ACCESS_KEY_ID");
+    env.remove("AWS_SECRET_ACCESS_KEY");
+    env.put("HOME", Files.createDirectories(tmp.resolve("home")).toString());
+    return env;
+  }
+
+  @Test
+  void noS3CredentialsAtAllIsExit2WithOneShortLineSayingWhatToSet() throws Exception {
+    // A new user's report: exit 1 "s3_failed (not retryable)" and 1,431 characters of the chain.
+    TaskProcess p = run(envWithoutCredentials(), "--database=app");
+
+    assertThat(p.exitCode()).as(p.stdout()).isEqualTo(2);
+    assertThat(reason(p)).isEqualTo("s3_credentials_missing");
+    String message = p.events("run.failed").get(0).path("message").asText();
+    assertThat(message)
+        .contains("BACKUP_S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE")
+        .doesNotContain("AwsCredentialsProviderChain");
+    assertThat(message.length()).isLessThan(400);
+  }
+
+  @Test
+  void aWebIdentityTokenWhoseStsIsUnreachableIsARetryableExit1() throws Exception {
+    Map<String, String> env = envWithoutCredentials();
+    env.put("AWS_WEB_IDENTITY_TOKEN_FILE", Files.writeString(tmp.resolve("token"), "t").toString());
+    env.put("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/backup");
+    env.put("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:" + S3ProxyServer.freePort());
+    env.put("BACKUP_RETRY_MAX_ATTEMPTS", "2");
+
+    TaskProcess p = run(env, "--database=app");
+
+    assertThat(p.exitCode()).as(p.stdout()).isEqualTo(1);
+    assertThat(reason(p)).isEqualTo("s3_credentials_failed");
+    assertThat(p.events("run.failed").get(0).path("message").asText())
+        .contains("web identity")
+        .doesNotContain("AwsCredentialsProviderChain");
+    // Retried like any other remote failure: the retry policy logged attempt 1 of 2.
+    assertThat(p.stdout()).contains("attempt 1/2");
+    assertNothingLeft(env);
+  }
+
   @Test
   void anEmptyPasswordFileIsAConfigurationErrorNamingTheFile() throws Exception {
     Path file = tmp.resolve("pgpassword");

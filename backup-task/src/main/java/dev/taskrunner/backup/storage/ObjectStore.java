@@ -115,6 +115,16 @@ public final class ObjectStore {
    * @param key the object concerned, or null for the bucket
    */
   public TaskFailure failure(String doing, String key, Exception failure) {
+    Optional<S3CredentialsUnavailable> credentials = S3CredentialsUnavailable.in(failure);
+    if (credentials.isPresent()) {
+      if (!credentials.get().configured()) {
+        return TaskFailure.usage("s3_credentials_missing", credentials.get().getMessage());
+      }
+      return TaskFailure.failed(
+          "s3_credentials_failed",
+          doing + " on " + location(key) + ": " + credentials.get().getMessage(),
+          failure);
+    }
     SdkException cause = s3Cause(failure).orElse(null);
     String detail;
     if (cause instanceof AwsServiceException service && service.awsErrorDetails() != null) {

@@ -3,7 +3,6 @@ package dev.taskrunner.backup.storage;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -62,6 +61,6 @@ public final class S3Clients {
           AwsBasicCredentials.create(
               settings.accessKeyId().get(), settings.secretAccessKey().get().reveal()));
     }
-    return DefaultCredentialsProvider.builder().build();
+    return CredentialSources.defaultChain();
   }
 }

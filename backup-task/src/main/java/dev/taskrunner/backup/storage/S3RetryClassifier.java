@@ -17,6 +17,10 @@ public final class S3RetryClassifier implements RetryClassifier {
   @Override
   public boolean isRetryable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof S3CredentialsUnavailable u) {
+        // Nothing configured: another attempt finds nothing either.
+        return u.configured();
+      }
       if (t instanceof SdkServiceException s) {
         return s.statusCode() >= 500 || s.statusCode() == 429 || s.isThrottlingException();
       }
