@@ -6,6 +6,7 @@ import dev.taskrunner.backup.archive.Compression;
 import dev.taskrunner.backup.dump.BackupResult;
 import dev.taskrunner.backup.dump.BackupSettings;
 import dev.taskrunner.backup.dump.DatabaseBackup;
+import dev.taskrunner.backup.dump.PartMemory;
 import dev.taskrunner.backup.metrics.BackupMetrics;
 import dev.taskrunner.backup.postgres.ConnectionSettings;
 import dev.taskrunner.backup.postgres.PgClientTools;
@@ -416,7 +417,7 @@ public final class BackupCommand implements TaskCommand {
             r -> Thread.ofPlatform().daemon().name("s3-client-build").start(r));
     Preflight preflight;
     try {
-      preflight = effective == Mode.BACKUP ? preflight(pg, tools) : null;
+      preflight = effective == Mode.BACKUP ? preflight(pg, tools, settings) : null;
     } catch (Exception | Error e) {
       building.thenAccept(client -> client.close());
       throw e;
@@ -475,7 +476,7 @@ public final class BackupCommand implements TaskCommand {
       String serverVersion) {}
 
   /** Before any S3 call: pg_dump's version against the server's, databases exist, sizes. */
-  private Preflight preflight(ConnectionSettings pg, PgClientTools tools) {
+  private Preflight preflight(ConnectionSettings pg, PgClientTools tools, BackupSettings settings) {
     if (database == null && !allDatabases) {
       throw new ConfigurationException(
           "--database", "set --database (PGDATABASE) or --all-databases");
@@ -531,7 +532,33 @@ public final class BackupCommand implements TaskCommand {
               + serverMajor
               + " or newer (--pg-bin-dir)");
     }
+    checkPartMemory(settings, targets);
     return new Preflight(targets, failures, pgDumpMajor, serverVersion);
+  }
+
+  /**
+   * Refuses part buffers that cannot fit the heap, before anything is written: otherwise an
+   * OutOfMemoryError would end the run in the middle of the upload (the largest database decides).
+   */
+  private static void checkPartMemory(
+      BackupSettings settings, List<PostgresServer.DatabaseFacts> targets) {
+    long largest = targets.stream().mapToLong(PostgresServer.DatabaseFacts::bytes).max().orElse(0);
+    PartMemory memory =
+        new PartMemory(
+            settings.partSizeFor(largest),
+            settings.partsInFlight(),
+            settings.partSize().isPresent(),
+            largest);
+    memory
+        .problem(Runtime.getRuntime().maxMemory())
+        .ifPresent(
+            problem -> {
+              throw new ConfigurationException(
+                  settings.partSize().isPresent()
+                      ? "--part-size (env BACKUP_PART_SIZE)"
+                      : "--parts-in-flight (env BACKUP_PARTS_IN_FLIGHT)",
+                  problem);
+            });
   }
 
   private ExitCode backup(

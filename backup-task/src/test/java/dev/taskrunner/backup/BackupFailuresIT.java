@@ -448,6 +448,21 @@ class BackupFailuresIT {
     assertStoredMatchesLoggedSha(p);
   }
 
+  @Test
+  void partsThatCannotFitTheHeapAreRefusedBeforeAnyUpload() {
+    // 3 x 64 MiB of part buffers in a 64 MiB heap: an OutOfMemoryError mid-upload otherwise.
+    Map<String, String> env = env();
+    TaskProcess p =
+        TaskProcess.start(
+            TaskProcess.taskJar(), List.of("-Xmx64m"), env, "--database=app", "--part-size=64MiB");
+    assertThat(p.awaitExit(Duration.ofMinutes(2))).as(p.stdout()).isEqualTo(2);
+    JsonNode invalid = p.events("config.invalid").get(0);
+    assertThat(invalid.path("option").asText()).contains("--part-size");
+    assertThat(invalid.path("reason").asText()).contains("--parts-in-flight", "200 MiB of heap");
+    assertThat(proxy.requests()).isEmpty();
+    assertNothingLeft(env);
+  }
+
   private static void assertStoredMatchesLoggedSha(TaskProcess p) throws Exception {
     JsonNode done = p.events("backup.completed").get(0);
     byte[] stored = s3.get(BUCKET, done.get("key").asText());
