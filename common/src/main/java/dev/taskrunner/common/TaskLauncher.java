@@ -272,7 +272,7 @@ public final class TaskLauncher {
       reason = "missing required option";
     } else if (e instanceof ParameterException p && p.getArgSpec() != null) {
       option = describe(p.getArgSpec(), defaults);
-      reason = oneLine(p);
+      reason = invalidValue(p);
     } else {
       reason = oneLine(e);
     }
@@ -282,6 +282,18 @@ public final class TaskLauncher {
         .error(log, "invalid configuration: {}: {}", option, reason);
     LoggingSetup.stop();
     return ExitCode.USAGE.code();
+  }
+
+  /**
+   * What is wrong with a value, without picocli's wrapping: it says "Invalid value for option
+   * '--x': cannot convert '5x' to Duration (java.lang.IllegalArgumentException: invalid duration
+   * '5x': ...)", naming the option again and the exception class; the option is named already.
+   */
+  private static String invalidValue(ParameterException p) {
+    if (p.getCause() instanceof IllegalArgumentException cause && cause.getMessage() != null) {
+      return oneLine(cause);
+    }
+    return oneLine(p).replaceFirst("^Invalid value for option '[^']*': ", "");
   }
 
   private static String describe(ArgSpec arg, EnvironmentDefaults defaults) {

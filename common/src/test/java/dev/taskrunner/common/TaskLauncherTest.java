@@ -165,6 +165,11 @@ class TaskLauncherTest {
     JsonNode line = lines().getFirst();
     assertThat(line.path("option").asText()).contains("--wait");
     assertThat(line.path("reason").asText()).contains("ten seconds").contains("30d");
+    // Said once, without picocli's wrapping or an exception class.
+    assertThat(line.path("reason").asText())
+        .startsWith("invalid duration 'ten seconds'")
+        .doesNotContain("Invalid value for option")
+        .doesNotContain("java.lang.");
   }
 
   @Test
