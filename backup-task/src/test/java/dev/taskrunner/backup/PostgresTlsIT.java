@@ -117,6 +117,17 @@ class PostgresTlsIT {
   }
 
   @Test
+  void systemTrustIsExit2WhenItCannotWork() {
+    // With pg_dump 15 (this machine's) libpq reads "system" as a file name: refused up front. With
+    // pg_dump 16+ the JVM's trust store does not know the test CA: pg_tls_untrusted. Both exit 2.
+    TaskProcess p = run(env("system"), "--database=app", "--pg-sslrootcert=system");
+
+    assertThat(p.exitCode()).as(p.stdout()).isEqualTo(2);
+    assertThat(failure(p).toString()).contains("--pg-sslrootcert");
+    assertThat(s3.keys(BUCKET)).noneMatch(k -> k.startsWith("system/"));
+  }
+
+  @Test
   void aMissingCaFileIsExit2NamingTheOption() {
     TaskProcess p =
         run(env("missing"), "--database=app", "--pg-sslrootcert=" + tmp.resolve("nope.crt"));
