@@ -37,6 +37,7 @@ class ImageHardeningIT {
         .contains(
             "-XX:MaxRAMPercentage=75",
             "-XX:+ExitOnOutOfMemoryError",
+            "-XX:+DisplayVMOutputToStderr",
             "-XX:-UsePerfData",
             "-Xlog:disable",
             "-Xlog:all=warning:stderr",
@@ -123,6 +124,23 @@ class ImageHardeningIT {
     assertThat(run.exitCode()).as(run.describe()).isZero();
     assertThat(run.stdout().strip()).isNotEmpty().doesNotContain("\n");
     assertThat(run.stderr()).doesNotContainIgnoringCase("error");
+  }
+
+  @ParameterizedTest
+  @EnumSource(TaskImage.class)
+  void outOfHeapExitsThreeAtOnceAndStdoutStaysJson(TaskImage image) {
+    // A heap too small to start: the entrypoint's flags decide what the Job sees. The README's exit
+    // codes say 3 (the JVM's code for ExitOnOutOfMemoryError: no retry) with the reason on stderr;
+    // CrashOnOutOfMemoryError would print its crash report on stdout. The AOT cache is off because
+    // its archived heap objects alone need more than 2 MiB.
+    TaskRun run =
+        new HardenedContainer(image.image())
+            .withEnv("JDK_JAVA_OPTIONS", "-XX:AOTMode=off -Xmx2m")
+            .withCommand("--help")
+            .run();
+    assertThat(run.exitCode()).as(run.describe()).isEqualTo(3);
+    assertThat(run.stderr()).contains("Terminating due to java.lang.OutOfMemoryError");
+    assertThat(run.stdout().lines()).as(run.describe()).allMatch(l -> l.startsWith("{"));
   }
 
   @ParameterizedTest
