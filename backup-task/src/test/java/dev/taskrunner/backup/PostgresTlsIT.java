@@ -7,8 +7,11 @@ import dev.taskrunner.backup.testing.S3ProxyServer;
 import dev.taskrunner.backup.testing.TestCa;
 import dev.taskrunner.backup.testing.TestDatabase;
 import dev.taskrunner.common.testing.TaskProcess;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -125,6 +128,54 @@ class PostgresTlsIT {
     assertThat(p.exitCode()).as(p.stdout()).isEqualTo(2);
     assertThat(failure(p).toString()).contains("--pg-sslrootcert");
     assertThat(s3.keys(BUCKET)).noneMatch(k -> k.startsWith("system/"));
+  }
+
+  @Test
+  void systemTrustReachesTheJdbcPreflightThroughTheJvmTrustStore() throws Exception {
+    // The JVM's trust store stands in for the system's: it holds the test CA here.
+    Path store = tmp.resolve("trust.p12");
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("test-ca", ca.certificate());
+    try (OutputStream out = Files.newOutputStream(store)) {
+      trust.store(out, "changeit".toCharArray());
+    }
+    // pg_dump claims 16 so the preflight runs; the real pg_dump 15 behind it then cannot read
+    // "system", which shows the value reached libpq too.
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Path fake = bin.resolve("pg_dump");
+    Files.writeString(
+        fake,
+        "#!/bin/sh\n"
+            + "if [ \"$1\" = --version ]; then echo 'pg_dump (PostgreSQL) 16.4'; exit 0; fi\n"
+            + "exec pg_dump \"$@\"\n");
+    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Map<String, String> env = env("system-jvm");
+    env.put("PATH", "/usr/bin:/bin");
+
+    TaskProcess p;
+    try (TaskProcess started =
+        TaskProcess.start(
+            TaskProcess.taskJar(),
+            List.of(
+                "-Duser.home=" + tmp.resolve("home"),
+                "-Djavax.net.ssl.trustStore=" + store,
+                "-Djavax.net.ssl.trustStorePassword=changeit"),
+            env,
+            "--database=app",
+            "--pg-sslrootcert=system",
+            "--pg-bin-dir=" + bin)) {
+      started.awaitExit(Duration.ofMinutes(2));
+      p = started;
+    }
+
+    // Past the preflight (its JDBC connection verified the server), then pg_dump 15 failed.
+    assertThat(p.events("backup.started")).as(p.stdout()).hasSize(1);
+    assertThat(p.exitCode()).isEqualTo(1);
+    // libpq 15: could not read root certificate file "system": ...
+    assertThat(p.events("pg_dump.stderr").toString())
+        .contains("root certificate file \\\"system\\\"");
+    assertThat(s3.keys(BUCKET)).noneMatch(k -> k.startsWith("system-jvm/"));
   }
 
   @Test

@@ -47,6 +47,11 @@ public final class TestCa {
     return pem("CERTIFICATE", encoded(cert));
   }
 
+  /** The root certificate, e.g. for a trust store. */
+  public X509Certificate certificate() {
+    return cert;
+  }
+
   /** A server certificate for {@code localhost} only (so {@code 127.0.0.1} is another name). */
   public ServerCert issueServer() {
     KeyPair serverKeys = ecKeys();
