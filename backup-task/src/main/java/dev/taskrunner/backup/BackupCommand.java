@@ -34,7 +34,9 @@ import dev.taskrunner.common.logging.Events;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
@@ -904,9 +906,14 @@ public final class BackupCommand implements TaskCommand {
       if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
         throw new ConfigurationException(SSL_ROOT_CERT_OPTION, file + " holds no PEM certificate");
       }
+    } catch (NoSuchFileException e) {
+      throw new ConfigurationException(SSL_ROOT_CERT_OPTION, "file " + file + " does not exist");
     } catch (IOException e) {
       throw new ConfigurationException(
-          SSL_ROOT_CERT_OPTION, "cannot read " + file + ": " + e.getClass().getSimpleName());
+          SSL_ROOT_CERT_OPTION,
+          "cannot read "
+              + file
+              + (e instanceof AccessDeniedException ? ": permission denied" : ": " + e));
     } catch (CertificateException e) {
       throw new ConfigurationException(
           SSL_ROOT_CERT_OPTION, file + " is not a PEM certificate file: " + e.getMessage());
