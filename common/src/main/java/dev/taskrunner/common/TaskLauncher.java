@@ -9,6 +9,7 @@ import dev.taskrunner.common.logging.LogFormat;
 import dev.taskrunner.common.logging.LoggingSetup;
 import dev.taskrunner.common.logging.Redactor;
 import dev.taskrunner.common.metrics.MetricsPublisher;
+import dev.taskrunner.common.metrics.MetricsSettings;
 import dev.taskrunner.common.metrics.RunMetrics;
 import dev.taskrunner.common.shutdown.ShutdownCoordinator;
 import dev.taskrunner.common.shutdown.SignalTrap;
@@ -64,6 +65,7 @@ public final class TaskLauncher {
   private final Logger log = LoggerFactory.getLogger(TaskLauncher.class);
   private final AtomicBoolean finishing = new AtomicBoolean();
   private final ShutdownCoordinator shutdown = new ShutdownCoordinator();
+  private Instant launched;
 
   TaskLauncher(Task task, TaskCommand command, Map<String, String> env, Clock clock) {
     this.task = task;
@@ -98,6 +100,7 @@ public final class TaskLauncher {
   }
 
   int execute(String[] args) {
+    launched = clock.instant();
     String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(4);
     LoggingSetup.identify(task.name(), runId);
     registerSecretsFromEnvironment();
@@ -280,8 +283,38 @@ public final class TaskLauncher {
         .with("option", option)
         .with("reason", reason)
         .error(log, "invalid configuration: {}: {}", option, reason);
+    pushConfigurationFailure(spec);
     LoggingSetup.stop();
     return ExitCode.USAGE.code();
+  }
+
+  /**
+   * A run refused for its configuration is still a run: push its status (2) and last-run time, so
+   * dashboards see it like any failed run. Best effort and silent when the metrics settings are
+   * themselves what is invalid: picocli fills options from the environment before it parses the
+   * arguments, so a PUSHGATEWAY_URL is usually there even when a later flag was refused.
+   */
+  private void pushConfigurationFailure(CommandSpec spec) {
+    if (!(spec.mixins().get("common") instanceof CommandSpec mixin)
+        || !(mixin.userObject() instanceof CommonOptions common)) {
+      return;
+    }
+    MetricsSettings settings;
+    try {
+      settings = common.metrics();
+      if (settings.pushgatewayUrl().isEmpty() && settings.otlpEndpoint().isEmpty()) {
+        return;
+      }
+    } catch (RuntimeException e) {
+      return;
+    }
+    try (MetricsPublisher metrics = new MetricsPublisher(task.name(), settings)) {
+      ExitCode usage = ExitCode.USAGE;
+      RunMetrics.record(metrics.registry(), launched, clock.instant(), usage.code(), false);
+      metrics.push();
+    } catch (RuntimeException e) {
+      // The refusal is already logged; a metrics problem must not hide or replace it.
+    }
   }
 
   /**

@@ -48,6 +48,25 @@ class SampleTaskProcessIT {
   }
 
   @Test
+  void aRefusedConfigurationStillPushesTheRunStatus() throws Exception {
+    // The flag is refused before the run starts; PUSHGATEWAY_URL came from the environment, so the
+    // status of this run (2) reaches the dashboards like any failed run's.
+    try (Pushgateway gateway = Pushgateway.start()) {
+      TaskProcess p =
+          start(Map.of("PUSHGATEWAY_URL", gateway.url().toString()), "--name", "x", "--bogus");
+      assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+      List<JsonNode> errors =
+          p.jsonLines().stream().filter(l -> l.path("level").asText().equals("ERROR")).toList();
+      assertThat(errors).hasSize(1);
+      assertThat(errors.getFirst().path("event").asText()).isEqualTo("config.invalid");
+      assertThat(gateway.metrics())
+          .containsPattern("taskrunner_run_status\\{[^}]*job=\"sample\"[^}]*\\} 2")
+          .contains("taskrunner_last_run_timestamp_seconds{")
+          .doesNotContain("taskrunner_last_success_timestamp_seconds{");
+    }
+  }
+
+  @Test
   void missingRequiredOptionExitsTwo() {
     TaskProcess p = start(Map.of());
     assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
