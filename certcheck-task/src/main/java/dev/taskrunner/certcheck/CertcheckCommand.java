@@ -622,17 +622,11 @@ public final class CertcheckCommand implements TaskCommand {
     // A truststore.p12 given as a CA file opens with the keystore password, as in a Secret.
     char[] password = keystorePassword == null ? null : keystorePassword.reveal().toCharArray();
     for (Path file : caFiles) {
-      // A FIFO would block the run before it starts, and a device never ends.
-      if (Files.exists(file) && !Files.isRegularFile(file)) {
-        throw new ConfigurationException(
-            "--ca-file", file + " is not a regular file (directory, FIFO, socket or device)");
+      if (Files.isDirectory(file)) {
+        throw new ConfigurationException("--ca-file", file + " is not a regular file (directory)");
       }
-      try (java.io.InputStream in = Files.newInputStream(file)) {
-        byte[] content = in.readNBytes(FileScanner.MAX_FILE_BYTES + 1);
-        if (content.length > FileScanner.MAX_FILE_BYTES) {
-          throw new ConfigurationException(
-              "--ca-file", file + " is larger than " + FileScanner.MAX_FILE_BYTES + " bytes");
-        }
+      try {
+        byte[] content = FileScanner.readBounded(file);
         extra.addAll(CertificateDecoder.decode(content, password).certificates());
       } catch (IOException e) {
         throw new ConfigurationException(

@@ -107,6 +107,27 @@ public final class FileScanner {
    */
   public static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
 
+  /**
+   * The bytes of a certificate file, for scanned files and for {@code --ca-file} alike. Opening a
+   * FIFO blocks until a writer comes, and a device never ends: neither is a certificate file, and
+   * either would stall or exhaust the run; so is anything over {@link #MAX_FILE_BYTES}.
+   *
+   * @throws DecodeFailure {@code not_regular_file} or {@code too_large}
+   */
+  public static byte[] readBounded(Path path) throws IOException, DecodeFailure {
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      throw new DecodeFailure("not_regular_file", "not a regular file (FIFO, socket or device)");
+    }
+    byte[] content;
+    try (InputStream in = Files.newInputStream(path)) {
+      content = in.readNBytes(MAX_FILE_BYTES + 1);
+    }
+    if (content.length > MAX_FILE_BYTES) {
+      throw new DecodeFailure("too_large", "larger than " + MAX_FILE_BYTES + " bytes");
+    }
+    return content;
+  }
+
   /** Checks one file. Never throws: every problem is a result. */
   public TargetResult scan(Path path) {
     long started = System.nanoTime();
@@ -122,18 +143,9 @@ public final class FileScanner {
       if (Files.isDirectory(path)) {
         return error(id, "decode_failed", "is a directory", attrs, started);
       }
-      // Opening a FIFO blocks until a writer comes, and a device never ends: neither is a
-      // certificate file, and either would stall or exhaust the whole scan.
-      if (Files.exists(path) && !Files.isRegularFile(path)) {
-        return error(
-            id, "not_regular_file", "not a regular file (FIFO, socket or device)", attrs, started);
-      }
-      try (InputStream in = Files.newInputStream(path)) {
-        content = in.readNBytes(MAX_FILE_BYTES + 1);
-      }
-      if (content.length > MAX_FILE_BYTES) {
-        return error(id, "too_large", "larger than " + MAX_FILE_BYTES + " bytes", attrs, started);
-      }
+      content = readBounded(path);
+    } catch (DecodeFailure e) {
+      return error(id, e.reason(), e.getMessage(), attrs, started);
     } catch (NoSuchFileException e) {
       return error(id, "not_found", "no such file", attrs, started);
     } catch (AccessDeniedException e) {
