@@ -2,6 +2,7 @@ package dev.taskrunner.certcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskrunner.certcheck.testing.KubernetesObjects;
 import dev.taskrunner.certcheck.testing.PlainServer;
 import dev.taskrunner.certcheck.testing.TestPki;
 import dev.taskrunner.certcheck.testing.TestPki.Issued;
@@ -11,17 +12,14 @@ import dev.taskrunner.common.TaskLauncher;
 import dev.taskrunner.common.retry.RetrySettings;
 import dev.taskrunner.common.shutdown.ShutdownCoordinator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,23 +61,7 @@ class CertcheckCommandTest {
         TestPki.cert("CN=site.test")
             .validity(NOW.minus(Duration.ofDays(80)), NOW.plus(Duration.ofDays(10)))
             .signedBy(ca);
-    client
-        .secrets()
-        .inNamespace("web")
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("site-tls")
-                .withNamespace("web")
-                .endMetadata()
-                .withType("kubernetes.io/tls")
-                .withData(
-                    Map.of(
-                        "tls.crt",
-                        Base64.getEncoder()
-                            .encodeToString(leaf.pem().getBytes(StandardCharsets.US_ASCII))))
-                .build())
-        .create();
+    KubernetesObjects.tlsSecret(client, "web", "site-tls", leaf.pem());
     client
         .genericKubernetesResources(
             new ResourceDefinitionContext.Builder()

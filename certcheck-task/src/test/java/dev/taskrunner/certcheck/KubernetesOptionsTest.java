@@ -2,18 +2,16 @@ package dev.taskrunner.certcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskrunner.certcheck.testing.KubernetesObjects;
 import dev.taskrunner.certcheck.testing.TestPki;
 import dev.taskrunner.certcheck.testing.TestPki.Issued;
 import dev.taskrunner.common.ExitCode;
 import dev.taskrunner.common.TaskLauncher;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,23 +31,7 @@ class KubernetesOptionsTest {
         TestPki.cert("CN=pay.test")
             .validity(now.minus(Duration.ofDays(10)), now.plus(Duration.ofDays(300)))
             .signedBy(ca);
-    client
-        .secrets()
-        .inNamespace("payments")
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("pay-tls")
-                .withNamespace("payments")
-                .endMetadata()
-                .withType("kubernetes.io/tls")
-                .withData(
-                    Map.of(
-                        "tls.crt",
-                        Base64.getEncoder()
-                            .encodeToString(leaf.pem().getBytes(StandardCharsets.US_ASCII))))
-                .build())
-        .create();
+    KubernetesObjects.tlsSecret(client, "payments", "pay-tls", leaf.pem());
     CertcheckCommand command = new CertcheckCommand();
     TaskLauncher.commandLine(
             new TaskLauncher.Task("certcheck", "CERTCHECK_"),

@@ -3,21 +3,19 @@ package dev.taskrunner.certcheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskrunner.certcheck.testing.KubernetesObjects;
 import dev.taskrunner.certcheck.testing.TestPki;
 import dev.taskrunner.certcheck.testing.TestPki.Issued;
 import dev.taskrunner.common.testing.TaskProcess;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -44,24 +42,7 @@ class KubernetesRunIT {
         TestPki.cert("CN=old.test")
             .validity(now.minus(Duration.ofDays(90)), now.minus(Duration.ofHours(6)))
             .signedBy(ca);
-    client
-        .secrets()
-        .inNamespace("web")
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("old-tls")
-                .withNamespace("web")
-                .endMetadata()
-                .withType("kubernetes.io/tls")
-                .withData(
-                    Map.of(
-                        "tls.crt",
-                        Base64.getEncoder()
-                            .encodeToString(
-                                (expired.pem() + ca.pem()).getBytes(StandardCharsets.US_ASCII))))
-                .build())
-        .create();
+    KubernetesObjects.tlsSecret(client, "web", "old-tls", expired.pem() + ca.pem());
     client
         .genericKubernetesResources(
             new ResourceDefinitionContext.Builder()
